@@ -1,0 +1,117 @@
+"""Strict JSON in, compact JSON out (RFC 8259 as profiled by RFC 7515 section 5.2).
+
+Parsing rejects what a lenient parser would let an attacker exploit: duplicate member
+names (RFC 7515 section 5.2 allows rejecting them; two parsers choosing different
+duplicates is a known bypass), ``NaN``/``Infinity`` and numbers that overflow to
+infinity, invalid UTF-8, a byte-order mark, input over a size cap and nesting deeper
+than a depth cap (stack exhaustion).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from .errors import ExceededLimitError, MalformedError
+
+__all__ = ["DEFAULT_MAX_DEPTH", "DEFAULT_MAX_SIZE", "dumps", "loads"]
+
+#: Default cap on the size of one JSON document, in bytes.
+DEFAULT_MAX_SIZE = 256 * 1024
+#: Default cap on nesting depth (objects and arrays).
+DEFAULT_MAX_DEPTH = 32
+
+
+class _Reject(Exception):
+    """Raised inside the parser's hooks; turned into a MalformedError by :func:`loads`."""
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        raise _Reject("duplicate member name")
+    return obj
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise _Reject("number out of range")
+    return value
+
+
+def _constant(text: str) -> float:
+    raise _Reject(f"{text} is not JSON")
+
+
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=_pairs, parse_float=_float, parse_constant=_constant, strict=True
+)
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def _depth(text: str) -> int:
+    """Return the maximum nesting depth of ``text``, skipping string contents."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+def loads(
+    data: bytes | str,
+    *,
+    max_size: int = DEFAULT_MAX_SIZE,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+    error: type[MalformedError] = MalformedError,
+) -> Any:
+    """Parse one strict JSON document.
+
+    Raises:
+        ExceededLimitError: over ``max_size`` bytes or nested deeper than ``max_depth``.
+        MalformedError (or ``error``): not strict JSON.
+    """
+    if len(data) > max_size:
+        raise ExceededLimitError(f"JSON document larger than {max_size} bytes")
+    if isinstance(data, bytes):
+        if data[:3] == b"\xef\xbb\xbf":
+            raise error("invalid JSON: byte-order mark")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise error("invalid JSON: not UTF-8") from None
+    else:
+        text = data
+        if text[:1] == "\ufeff":
+            raise error("invalid JSON: byte-order mark")
+    # Counting brackets is cheap; the exact, string-aware scan runs only when the count
+    # alone cannot rule out a document that is too deep.
+    if text.count("[") + text.count("{") > max_depth and _depth(text) > max_depth:
+        raise ExceededLimitError(f"JSON nested deeper than {max_depth}")
+    try:
+        return _DECODER.decode(text)
+    except _Reject as exc:
+        raise error(f"invalid JSON: {exc}") from None
+    except (ValueError, RecursionError):
+        # ValueError covers JSONDecodeError and integers over the digit limit.
+        raise error("invalid JSON") from None
+
+
+def dumps(obj: Any) -> bytes:
+    """Serialize ``obj`` as compact UTF-8 JSON (no whitespace, no NaN)."""
+    return _ENCODER.encode(obj).encode("utf-8")

@@ -1,0 +1,190 @@
+"""The jotkit exception tree.
+
+Untrusted input (a token, a header, a remote key set) raises a :class:`JotkitError`
+subclass, so ``except JotkitError`` always means "reject this input". A caller's own
+mistake (a wrong argument type, a key that cannot do what was asked) raises ``TypeError``
+or ``ValueError``.
+
+Every class has a stable ``code``. Cryptographic failures carry a fixed message and no
+chained cause, so that an attacker learns nothing from the error (padding oracles).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AlgorithmNotAllowedError",
+    "ClaimsError",
+    "DecryptionError",
+    "ExceededLimitError",
+    "ExpiredError",
+    "InvalidClaimError",
+    "InvalidKeyError",
+    "InvalidSignatureError",
+    "JotkitError",
+    "KeyNotFoundError",
+    "MalformedError",
+    "MalformedJWEError",
+    "MalformedJWSError",
+    "MalformedJWTError",
+    "MissingClaimError",
+    "MultipleKeysMatchedError",
+    "NotYetValidError",
+    "SecurityWarning",
+    "UnsupportedAlgorithmError",
+    "VerificationError",
+]
+
+
+class SecurityWarning(UserWarning):
+    """Emitted when a caller explicitly opts out of a safety check (a weak key, say)."""
+
+
+class JotkitError(Exception):
+    """Base class: the input is not acceptable and must be rejected."""
+
+    code: str = "jotkit_error"
+    default_message: str = "the input was rejected"
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message if message is not None else self.default_message)
+
+    @property
+    def message(self) -> str:
+        """The human-readable message."""
+        return str(self.args[0])
+
+
+class MalformedError(JotkitError):
+    """The input is not well-formed (encoding, JSON, structure)."""
+
+    code = "malformed"
+    default_message = "the input is malformed"
+
+
+class MalformedJWSError(MalformedError):
+    """A JWS is not well-formed."""
+
+    code = "malformed_jws"
+    default_message = "the JWS is malformed"
+
+
+class MalformedJWEError(MalformedError):
+    """A JWE is not well-formed."""
+
+    code = "malformed_jwe"
+    default_message = "the JWE is malformed"
+
+
+class MalformedJWTError(MalformedError):
+    """A JWT is not well-formed (payload not a JSON object, wrong serialization...)."""
+
+    code = "malformed_jwt"
+    default_message = "the JWT is malformed"
+
+
+class UnsupportedAlgorithmError(JotkitError):
+    """The algorithm named by the input is unknown to jotkit."""
+
+    code = "unsupported_algorithm"
+    default_message = "the algorithm is not supported"
+
+
+class AlgorithmNotAllowedError(JotkitError):
+    """The algorithm is known but not in the caller's allow-list, or does not fit the key."""
+
+    code = "algorithm_not_allowed"
+    default_message = "the algorithm is not allowed"
+
+
+class InvalidKeyError(JotkitError):
+    """Key material is invalid, too weak, or does not fit the operation."""
+
+    code = "invalid_key"
+    default_message = "the key is invalid"
+
+
+class KeyNotFoundError(JotkitError):
+    """No key in the set matches the token."""
+
+    code = "key_not_found"
+    default_message = "no key matches the token"
+
+
+class MultipleKeysMatchedError(KeyNotFoundError):
+    """Several keys match the token and none is preferred: jotkit never tries them all."""
+
+    code = "multiple_keys_matched"
+    default_message = "several keys match the token; give each key a distinct kid"
+
+
+class ExceededLimitError(JotkitError):
+    """A size, depth, count or iteration limit was exceeded."""
+
+    code = "exceeded_limit"
+    default_message = "a limit was exceeded"
+
+
+class VerificationError(JotkitError):
+    """A cryptographic check failed."""
+
+    code = "verification_failed"
+    default_message = "verification failed"
+
+
+class InvalidSignatureError(VerificationError):
+    """The signature or MAC does not verify. The message is fixed."""
+
+    code = "invalid_signature"
+    default_message = "signature verification failed"
+
+    def __init__(self) -> None:
+        super().__init__(self.default_message)
+
+
+class DecryptionError(VerificationError):
+    """Decryption failed. Always the same message, whatever step failed (padding oracles)."""
+
+    code = "decryption_failed"
+    default_message = "decryption failed"
+
+    def __init__(self) -> None:
+        super().__init__(self.default_message)
+
+
+class ClaimsError(JotkitError):
+    """A claim failed validation. Raised only after the signature or decryption passed."""
+
+    code = "invalid_claims"
+    default_message = "the claims are invalid"
+
+    def __init__(self, message: str | None = None, *, claim: str) -> None:
+        super().__init__(message)
+        self.claim = claim
+
+
+class ExpiredError(ClaimsError):
+    """The token has expired (``exp``) or is too old (``max_age``)."""
+
+    code = "expired"
+    default_message = "the token has expired"
+
+
+class NotYetValidError(ClaimsError):
+    """The token is not valid yet (``nbf``, or ``iat`` in the future)."""
+
+    code = "not_yet_valid"
+    default_message = "the token is not valid yet"
+
+
+class MissingClaimError(ClaimsError):
+    """A required claim is absent."""
+
+    code = "missing_claim"
+    default_message = "a required claim is missing"
+
+
+class InvalidClaimError(ClaimsError):
+    """A claim has the wrong type or value."""
+
+    code = "invalid_claim"
+    default_message = "a claim is invalid"

@@ -1,0 +1,42 @@
+"""What every algorithm descriptor tells the key layer about the keys it accepts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["KeyRequirement", "Operation"]
+
+#: The JOSE-level operations. Each descriptor maps them to the JWK ``key_ops`` values
+#: (RFC 7517 section 4.3) that permit them.
+Operation = Literal["sign", "verify", "encrypt", "decrypt"]
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRequirement:
+    """The keys an algorithm accepts (RFC 8725 section 3.1: the key must fit the alg).
+
+    Attributes:
+        ktys: accepted JWK ``kty`` values.
+        crvs: accepted ``crv`` values; empty means the key type has no curve.
+        min_bits: minimum key size in bits (RSA modulus, HMAC secret); 0 for none.
+        exact_bits: an oct key must be exactly this many bits (AES); 0 for any.
+        use: the JWK ``use`` value that permits the algorithm (``sig`` or ``enc``).
+        key_ops: for each operation, the ``key_ops`` values that permit it.
+        private_for: the operations that need a private key (asymmetric keys only).
+    """
+
+    ktys: frozenset[str]
+    crvs: frozenset[str]
+    min_bits: int
+    exact_bits: int
+    use: Literal["sig", "enc"]
+    key_ops: Mapping[Operation, frozenset[str]]
+    private_for: frozenset[Operation]
+
+
+SIGNATURE_OPS: Mapping[Operation, frozenset[str]] = {
+    "sign": frozenset({"sign"}),
+    "verify": frozenset({"verify"}),
+}

@@ -1,0 +1,540 @@
+"""``Key``: one immutable JSON Web Key (RFC 7517) holding its parsed `cryptography` object.
+
+Every check that decides whether a key may serve an algorithm lives in :meth:`Key.check`
+(RFC 8725 section 3.1, RFC 7517 sections 4.2-4.4).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, Protocol
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+
+from .. import _json
+from .._b64 import b64encode_str
+from ..errors import AlgorithmNotAllowedError, InvalidKeyError, SecurityWarning
+from ..jwa import KeyRequirement, Operation
+from . import _formats, _material
+from ._members import parse_members
+
+__all__ = ["AlgorithmDescriptor", "Key"]
+
+
+class AlgorithmDescriptor(Protocol):
+    """Any algorithm table entry: a name and the keys it accepts."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def requirement(self) -> KeyRequirement: ...
+
+
+_THUMBPRINT_HASHES = {"sha256": "sha-256", "sha384": "sha-384", "sha512": "sha-512"}
+
+
+class Key:
+    """An immutable JWK: key material plus its metadata members (``kid``, ``use``...).
+
+    Build one with a ``from_*`` class method or :meth:`generate`; never directly.
+    """
+
+    __slots__ = (
+        "_allow_weak",
+        "_certificate",
+        "_crv",
+        "_crypto",
+        "_kty",
+        "_members",
+        "_private_override",
+        "_public_crypto",
+        "_size",
+    )
+
+    _kty: str
+    _crv: str | None
+    _crypto: Any
+    _public_crypto: Any
+    _size: int
+    _members: Mapping[str, Any]
+    _certificate: x509.Certificate | None
+    _allow_weak: bool
+    _private_override: Mapping[str, Any] | None
+
+    def __init__(self) -> None:
+        raise TypeError("use Key.from_jwk, from_pem, from_der, from_secret or generate")
+
+    @classmethod
+    def _make(
+        cls,
+        parsed: _material.Parsed,
+        members: Mapping[str, Any],
+        *,
+        certificate: x509.Certificate | None = None,
+        allow_weak: bool = False,
+        private_override: Mapping[str, Any] | None = None,
+    ) -> Key:
+        kty, crv, crypto, is_private, size = parsed
+        self = object.__new__(cls)
+        setattr_ = object.__setattr__
+        setattr_(self, "_kty", kty)
+        setattr_(self, "_crv", crv)
+        setattr_(self, "_crypto", crypto)
+        public = crypto.public_key() if is_private and kty != "oct" else crypto
+        setattr_(self, "_public_crypto", public)
+        setattr_(self, "_size", size)
+        setattr_(self, "_members", MappingProxyType(dict(members)))
+        setattr_(self, "_certificate", certificate)
+        setattr_(self, "_allow_weak", allow_weak)
+        setattr_(self, "_private_override", private_override)
+        if allow_weak:
+            warnings.warn(
+                "weak-key checks are disabled for this key (allow_weak=True)",
+                SecurityWarning,
+                stacklevel=3,
+            )
+        return self
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Key is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("Key is immutable")
+
+    # ----------------------------------------------------------------- import
+
+    @classmethod
+    def from_jwk(cls, jwk: Mapping[str, Any] | str | bytes, *, allow_weak: bool = False) -> Key:
+        """Import a JWK given as a mapping or as JSON text.
+
+        Raises:
+            InvalidKeyError: missing, malformed or inconsistent members; an invalid key.
+            MalformedError: the JSON text is not strict JSON.
+        """
+        if isinstance(jwk, str | bytes):
+            jwk = _json.loads(jwk)
+        if not isinstance(jwk, Mapping):
+            raise InvalidKeyError("a JWK must be a JSON object")
+        parsed = _material.from_members(jwk)
+        members, certificate = parse_members(jwk)
+        override = None
+        if "oth" in jwk and parsed[3]:
+            override = {m: jwk[m] for m in ("d", "p", "q", "dp", "dq", "qi", "oth") if m in jwk}
+        key = cls._make(
+            parsed,
+            members,
+            certificate=certificate,
+            allow_weak=allow_weak,
+            private_override=override,
+        )
+        if certificate is not None and not key._same_public(certificate.public_key()):
+            raise InvalidKeyError("the x5c certificate does not hold this key")
+        return key
+
+    @classmethod
+    def from_secret(
+        cls,
+        secret: bytes,
+        *,
+        kid: str | None = None,
+        alg: str | None = None,
+        allow_weak: bool = False,
+    ) -> Key:
+        """Make an ``oct`` key from secret bytes.
+
+        Raises:
+            TypeError: ``secret`` is not bytes.
+            InvalidKeyError: the secret is empty, or is recognisably an asymmetric key
+                (PEM, DER, OpenSSH, JWK JSON): a public key must never become an HMAC
+                secret (PyJWT CVE-2022-29217, python-jose CVE-2024-33663).
+        """
+        if not isinstance(secret, bytes | bytearray):
+            raise TypeError("an oct secret must be bytes; encode text explicitly")
+        secret = bytes(secret)
+        if not secret:
+            raise InvalidKeyError("an oct key must not be empty")
+        if _formats.is_asymmetric_material(secret):
+            raise InvalidKeyError(
+                "refusing asymmetric key material as an HMAC secret; "
+                "load it with Key.from_pem, from_der, from_openssh or from_jwk"
+            )
+        return cls._make(
+            ("oct", None, secret, True, len(secret) * 8),
+            _metadata(kid=kid, alg=alg),
+            allow_weak=allow_weak,
+        )
+
+    @classmethod
+    def from_pem(
+        cls,
+        data: bytes | str,
+        password: bytes | str | None = None,
+        *,
+        kid: str | None = None,
+        alg: str | None = None,
+        allow_weak: bool = False,
+    ) -> Key:
+        """Import a PEM key: PKCS#1, SEC1, PKCS#8 (encrypted too), SPKI or X.509 certificate.
+
+        A certificate's public key is imported and the certificate kept on the key.
+
+        Raises:
+            InvalidKeyError: not a supported PEM key, or a wrong password.
+        """
+        obj, cert = _formats.load_pem(data, password)
+        return cls._wrap(obj, cert, kid=kid, alg=alg, allow_weak=allow_weak)
+
+    @classmethod
+    def from_der(
+        cls,
+        data: bytes,
+        password: bytes | str | None = None,
+        *,
+        kid: str | None = None,
+        alg: str | None = None,
+        allow_weak: bool = False,
+    ) -> Key:
+        """Import a DER key (PKCS#1, SEC1, PKCS#8, SPKI) or X.509 certificate.
+
+        Raises:
+            InvalidKeyError: not a supported DER key, or a wrong password.
+        """
+        obj, cert = _formats.load_der(data, password)
+        return cls._wrap(obj, cert, kid=kid, alg=alg, allow_weak=allow_weak)
+
+    @classmethod
+    def from_openssh(
+        cls,
+        data: bytes | str,
+        password: bytes | str | None = None,
+        *,
+        kid: str | None = None,
+        alg: str | None = None,
+        allow_weak: bool = False,
+    ) -> Key:
+        """Import an OpenSSH private key or public key line.
+
+        Raises:
+            InvalidKeyError: not a supported OpenSSH key, or a wrong password.
+        """
+        obj, cert = _formats.load_openssh(data, password)
+        return cls._wrap(obj, cert, kid=kid, alg=alg, allow_weak=allow_weak)
+
+    @classmethod
+    def from_cryptography(
+        cls,
+        obj: Any,
+        *,
+        kid: str | None = None,
+        alg: str | None = None,
+        allow_weak: bool = False,
+    ) -> Key:
+        """Wrap a `cryptography` key object (or a certificate) the application already holds.
+
+        Raises:
+            TypeError: an unsupported object.
+        """
+        cert = obj if isinstance(obj, x509.Certificate) else None
+        if cert is not None:
+            obj = cert.public_key()
+        return cls._wrap(obj, cert, kid=kid, alg=alg, allow_weak=allow_weak)
+
+    @classmethod
+    def _wrap(
+        cls,
+        obj: Any,
+        cert: x509.Certificate | None,
+        *,
+        kid: str | None,
+        alg: str | None,
+        allow_weak: bool,
+    ) -> Key:
+        try:
+            parsed = _material.describe(obj)
+        except TypeError as exc:
+            raise InvalidKeyError(str(exc)) from None
+        return cls._make(
+            parsed, _metadata(kid=kid, alg=alg), certificate=cert, allow_weak=allow_weak
+        )
+
+    @classmethod
+    def generate(cls, alg: str, *, kid: str | None = None) -> Key:
+        """Generate a new key fit for ``alg`` (a JWS alg, a JWE alg, or a JWE enc for ``dir``).
+
+        RSA keys are 2048 bits or more, HMAC secrets as long as the hash, AES keys of the
+        algorithm's size, EC keys on the algorithm's curve. The key is bound to ``alg``.
+
+        Raises:
+            ValueError: ``alg`` is unknown, or (``dir``) does not name a key size.
+        """
+        from ._generate import generate
+
+        return cls._make(generate(alg), _metadata(kid=kid, alg=alg))
+
+    # -------------------------------------------------------------- properties
+
+    @property
+    def kty(self) -> str:
+        """The key type: ``oct``, ``RSA``, ``EC`` or ``OKP``."""
+        return self._kty
+
+    @property
+    def crv(self) -> str | None:
+        """The curve of an EC or OKP key, else None."""
+        return self._crv
+
+    @property
+    def kid(self) -> str | None:
+        """The key ID, if any."""
+        return self._members.get("kid")
+
+    @property
+    def alg(self) -> str | None:
+        """The one algorithm this key is bound to, if any."""
+        return self._members.get("alg")
+
+    @property
+    def use(self) -> str | None:
+        """The intended use (``sig`` or ``enc``), if any."""
+        return self._members.get("use")
+
+    @property
+    def key_ops(self) -> tuple[str, ...] | None:
+        """The permitted operations, if restricted."""
+        ops = self._members.get("key_ops")
+        return None if ops is None else tuple(ops)
+
+    @property
+    def is_private(self) -> bool:
+        """Whether the key can sign and decrypt (always True for a secret)."""
+        return self._crypto is not self._public_crypto or self._kty == "oct"
+
+    @property
+    def size(self) -> int:
+        """The key size in bits: RSA modulus, secret length, or curve size."""
+        return self._size
+
+    @property
+    def crypto(self) -> Any:
+        """The `cryptography` object: the private key if present, else the public key."""
+        return self._crypto
+
+    @property
+    def public_crypto(self) -> Any:
+        """The public `cryptography` object (the secret bytes for an oct key)."""
+        return self._public_crypto
+
+    @property
+    def certificate(self) -> x509.Certificate | None:
+        """The X.509 certificate the key came from (PEM, DER or ``x5c``), if any."""
+        return self._certificate
+
+    @property
+    def members(self) -> Mapping[str, Any]:
+        """The JWK's metadata members (``kid``, ``use``, ``x5c``, ...), read-only."""
+        return self._members
+
+    # ------------------------------------------------------------------ checks
+
+    def problem(self, op: Operation, descriptor: AlgorithmDescriptor) -> Exception | None:
+        """Return the error :meth:`check` would raise, or None when the key fits."""
+        req = descriptor.requirement
+        name = descriptor.name
+        if self._kty not in req.ktys:
+            return InvalidKeyError(f"a {self._kty} key cannot be used with {name}")
+        if req.crvs and self._crv not in req.crvs:
+            return InvalidKeyError(f"a {self._crv} key cannot be used with {name}")
+        if op in req.private_for and self._kty != "oct" and not self.is_private:
+            return InvalidKeyError(f"{name} needs a private key to {op}")
+        if req.exact_bits and self._size != req.exact_bits:
+            return InvalidKeyError(f"{name} needs a key of exactly {req.exact_bits} bits")
+        if self._size < req.min_bits and not self._allow_weak:
+            return InvalidKeyError(
+                f"{name} needs a key of at least {req.min_bits} bits; this one has {self._size}"
+            )
+        members = self._members
+        if members:
+            own_alg = members.get("alg")
+            if own_alg is not None and own_alg != name:
+                return AlgorithmNotAllowedError(f"the key is bound to {own_alg}, not {name}")
+            use = members.get("use")
+            if use is not None and use != req.use:
+                return InvalidKeyError(f"the key's use is {use!r}, not {req.use!r}")
+            ops = members.get("key_ops")
+            if ops is not None and req.key_ops[op].isdisjoint(ops):
+                return InvalidKeyError(f"the key's key_ops do not permit {op}")
+        return None
+
+    def check(self, op: Operation, descriptor: AlgorithmDescriptor) -> None:
+        """Check that this key may perform ``op`` with ``descriptor``'s algorithm.
+
+        Raises:
+            InvalidKeyError: wrong type or curve, too small, public key for a private
+                operation, or ``use``/``key_ops`` forbid it.
+            AlgorithmNotAllowedError: the key is bound to another ``alg``.
+        """
+        error = self.problem(op, descriptor)
+        if error is not None:
+            raise error
+
+    def fits(self, op: Operation, descriptor: AlgorithmDescriptor) -> bool:
+        """Whether :meth:`check` would pass."""
+        return self.problem(op, descriptor) is None
+
+    # ------------------------------------------------------------------ export
+
+    def to_jwk(self, private: bool = False) -> dict[str, Any]:
+        """Export as a JWK dict; private members only when ``private`` is True.
+
+        Raises:
+            ValueError: an oct key exported without ``private=True`` (it has no public form).
+        """
+        if self._kty == "oct":
+            if not private:
+                raise ValueError("an oct key is all secret: pass private=True to export it")
+            material: dict[str, Any] = {"kty": "oct", "k": b64encode_str(self._crypto)}
+        else:
+            material = dict(_material.public_members(self._kty, self._crv, self._public_crypto))
+            if private and self.is_private:
+                if self._private_override is not None:
+                    material.update(self._private_override)
+                else:
+                    material.update(_material.private_members(self._kty, self._crv, self._crypto))
+        return {**self._members, **material}
+
+    def public(self) -> Key:
+        """Return the public half of this key, with the same metadata.
+
+        Raises:
+            ValueError: an oct key has no public half.
+        """
+        if self._kty == "oct":
+            raise ValueError("an oct key has no public half")
+        if not self.is_private:
+            return self
+        return type(self)._make(
+            (self._kty, self._crv, self._public_crypto, False, self._size),
+            self._members,
+            certificate=self._certificate,
+        )
+
+    def to_pem(self, private: bool = False, password: bytes | str | None = None) -> bytes:
+        """Export as PEM: PKCS#8 (encrypted with ``password``) or SubjectPublicKeyInfo.
+
+        Raises:
+            ValueError: an oct key, or a private export of a public key.
+        """
+        return self._serialize(serialization.Encoding.PEM, private, password)
+
+    def to_der(self, private: bool = False, password: bytes | str | None = None) -> bytes:
+        """Export as DER: PKCS#8 (encrypted with ``password``) or SubjectPublicKeyInfo.
+
+        Raises:
+            ValueError: an oct key, or a private export of a public key.
+        """
+        return self._serialize(serialization.Encoding.DER, private, password)
+
+    def _serialize(
+        self, encoding: serialization.Encoding, private: bool, password: bytes | str | None
+    ) -> bytes:
+        if self._kty == "oct":
+            raise ValueError("an oct key has no PEM or DER form")
+        if not private:
+            return bytes(
+                self._public_crypto.public_bytes(
+                    encoding, serialization.PublicFormat.SubjectPublicKeyInfo
+                )
+            )
+        if not self.is_private:
+            raise ValueError("this is a public key")
+        if self._private_override is not None:
+            raise ValueError("a multi-prime RSA key can be exported only as a JWK")
+        if isinstance(password, str):
+            password = password.encode("utf-8")
+        algorithm: serialization.KeySerializationEncryption = (
+            serialization.BestAvailableEncryption(password)
+            if password
+            else serialization.NoEncryption()
+        )
+        return bytes(
+            self._crypto.private_bytes(encoding, serialization.PrivateFormat.PKCS8, algorithm)
+        )
+
+    def thumbprint(self, hash_name: str = "sha256") -> str:
+        """Return the RFC 7638 JWK thumbprint, base64url (SHA-256 unless told otherwise).
+
+        Raises:
+            ValueError: an unsupported hash name.
+        """
+        if hash_name not in _THUMBPRINT_HASHES:
+            raise ValueError(f"unsupported thumbprint hash {hash_name!r}")
+        if self._kty == "oct":
+            required: dict[str, Any] = {"k": b64encode_str(self._crypto), "kty": "oct"}
+        else:
+            required = _material.public_members(self._kty, self._crv, self._public_crypto)
+        canonical = _json.dumps(dict(sorted(required.items())))
+        return b64encode_str(hashlib.new(hash_name, canonical).digest())
+
+    def thumbprint_uri(self, hash_name: str = "sha256") -> str:
+        """Return the RFC 9278 thumbprint URI (``urn:ietf:params:oauth:jwk-thumbprint:...``).
+
+        Raises:
+            ValueError: an unsupported hash name.
+        """
+        thumb = self.thumbprint(hash_name)
+        return f"urn:ietf:params:oauth:jwk-thumbprint:{_THUMBPRINT_HASHES[hash_name]}:{thumb}"
+
+    def _same_public(self, other: Any) -> bool:
+        try:
+            theirs = _material.describe(other)
+        except TypeError:
+            return False
+        if theirs[0] != self._kty or theirs[1] != self._crv:
+            return False
+        mine = _material.public_members(self._kty, self._crv, self._public_crypto)
+        return mine == _material.public_members(theirs[0], theirs[1], other)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Key):
+            return NotImplemented
+        if self._kty != other._kty or self.is_private != other.is_private:
+            return False
+        if self._members != other._members:
+            return False
+        if self._kty == "oct":
+            return bool(self._crypto == other._crypto)
+        return self.to_jwk(private=True) == other.to_jwk(private=True)
+
+    def __hash__(self) -> int:
+        return hash((self._kty, self.kid, self.thumbprint()))
+
+    def __repr__(self) -> str:
+        parts = [f"kty={self._kty!r}"]
+        if self._crv:
+            parts.append(f"crv={self._crv!r}")
+        for name in ("kid", "alg", "use"):
+            value = self._members.get(name)
+            if value is not None:
+                parts.append(f"{name}={value!r}")
+        parts.append("private" if self.is_private and self._kty != "oct" else "public")
+        if self._kty == "oct":
+            parts[-1] = "secret"
+        return f"Key({', '.join(parts)})"
+
+
+def _metadata(*, kid: str | None, alg: str | None) -> dict[str, Any]:
+    members: dict[str, Any] = {}
+    if kid is not None:
+        if not isinstance(kid, str):
+            raise TypeError("kid must be a str")
+        members["kid"] = kid
+    if alg is not None:
+        if not isinstance(alg, str):
+            raise TypeError("alg must be a str")
+        members["alg"] = alg
+    return members

@@ -1,0 +1,164 @@
+"""JWS Compact Serialization (RFC 7515 section 7.1), detached content (appendix F) and
+unencoded payloads (RFC 7797)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from .. import _json
+from .._b64 import b64decode, b64encode
+from .._limits import DEFAULT_LIMITS, Limits
+from ..errors import (
+    ExceededLimitError,
+    InvalidSignatureError,
+    MalformedJWSError,
+)
+from ..jwk import Key, KeyLike, select_key
+from ._header import allowed_algorithms, check_crit, decode_header, resolve_alg
+from ._result import VerifiedJWS
+from ._sign import build_header, signing_key
+
+__all__ = ["CompactVerifier", "sign_compact", "verify_compact"]
+
+
+def sign_compact(
+    payload: bytes,
+    key: Key | bytes,
+    *,
+    alg: str | None = None,
+    headers: Mapping[str, Any] | None = None,
+    detached: bool = False,
+    b64: bool = True,
+) -> str:
+    """Sign ``payload`` and return a compact JWS.
+
+    Args:
+        payload: the bytes to sign.
+        key: a private Key (or an oct secret as bytes).
+        alg: the JWS algorithm; defaults to the key's bound ``alg``.
+        headers: extra protected header members.
+        detached: leave the payload out of the token (RFC 7515 appendix F).
+        b64: False for an unencoded payload (RFC 7797; adds ``b64`` and ``crit``).
+
+    Raises:
+        TypeError, ValueError: wrong argument types, no alg, contradictory headers, or an
+            unencoded payload that contains '.'.
+        InvalidKeyError, AlgorithmNotAllowedError: the key does not fit the algorithm.
+    """
+    if not isinstance(payload, bytes | bytearray):
+        raise TypeError("payload must be bytes")
+    signer, descriptor = signing_key(key, alg)
+    header = build_header(descriptor.name, signer, headers, b64=b64)
+    protected = b64encode(_json.dumps(header))
+    if b64:
+        body = b64encode(bytes(payload))
+    else:
+        if b"." in payload and not detached:
+            raise ValueError("an unencoded compact payload must not contain '.'")
+        body = bytes(payload)
+    signature = descriptor.sign(signer.crypto, protected + b"." + body)
+    shown = b"" if detached else body
+    return b".".join((protected, shown, b64encode(signature))).decode("utf-8")
+
+
+class CompactVerifier:
+    """A pre-bound compact JWS verifier: key, allow-list and limits resolved once."""
+
+    __slots__ = ("_allowed", "_bound", "_key", "_limits")
+
+    def __init__(
+        self, key: KeyLike, *, algorithms: Collection[str] | None, limits: Limits = DEFAULT_LIMITS
+    ) -> None:
+        if algorithms is None:
+            bound = key.alg if isinstance(key, Key) else None
+            if bound is None:
+                raise ValueError("pass algorithms=[...], or a Key bound to one alg")
+            algorithms = [bound]
+        self._allowed = allowed_algorithms(algorithms)
+        self._key = key
+        self._limits = limits
+        # A single Key is checked against each allowed alg once, not per token.
+        self._bound = {}
+        if isinstance(key, Key):
+            self._bound = {
+                name: desc for name, desc in self._allowed.items() if key.fits("verify", desc)
+            }
+
+    def verify(self, token: str | bytes, detached_payload: bytes | None = None) -> VerifiedJWS:
+        """Verify one compact JWS.
+
+        Raises:
+            MalformedJWSError, ExceededLimitError: the token is not a well-formed JWS.
+            AlgorithmNotAllowedError, UnsupportedAlgorithmError: its ``alg`` is not allowed.
+            KeyNotFoundError, InvalidKeyError: no fitting key.
+            InvalidSignatureError: the signature does not verify.
+        """
+        if isinstance(token, bytes | bytearray):
+            try:
+                token = bytes(token).decode("utf-8")
+            except UnicodeDecodeError:
+                raise MalformedJWSError("the token is not UTF-8") from None
+        elif not isinstance(token, str):
+            raise TypeError("token must be str or bytes")
+        if len(token) > self._limits.max_token_size:
+            raise ExceededLimitError("the token is too large")
+        parts = token.split(".")
+        if len(parts) != 3:
+            if len(parts) == 5:
+                raise MalformedJWSError("this is a JWE (5 segments), not a JWS")
+            raise MalformedJWSError("a compact JWS has 3 segments")
+        head, body, sig = parts
+        header = decode_header(head, self._limits)
+        descriptor = resolve_alg(header, self._allowed)
+        b64 = True if "b64" not in header and "crit" not in header else check_crit(header)
+        if detached_payload is not None:
+            if body:
+                raise MalformedJWSError("a detached JWS must have an empty payload segment")
+            if not isinstance(detached_payload, bytes | bytearray):
+                raise TypeError("detached_payload must be bytes")
+            payload = bytes(detached_payload)
+            body = b64encode(payload).decode("ascii") if b64 else ""
+            signing_input = (head + "." + body).encode("ascii")
+            if not b64:
+                signing_input += payload
+        elif b64:
+            payload = b64decode(body, MalformedJWSError)
+            signing_input = (head + "." + body).encode("ascii")
+        else:
+            payload = body.encode("utf-8")
+            signing_input = head.encode("ascii") + b"." + payload
+        if len(payload) > self._limits.max_payload_size:
+            raise ExceededLimitError("the JWS payload is too large")
+        signature = b64decode(sig, MalformedJWSError)
+        key = self._key
+        if isinstance(key, Key) and descriptor.name in self._bound:
+            resolved = key
+        else:
+            resolved = select_key(key, header, "verify", descriptor)
+        if not descriptor.verify(resolved.public_crypto, signing_input, signature):
+            raise InvalidSignatureError()
+        return VerifiedJWS(payload, header, resolved, header)
+
+
+def verify_compact(
+    token: str | bytes,
+    key: KeyLike,
+    *,
+    algorithms: Collection[str] | None = None,
+    detached_payload: bytes | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> VerifiedJWS:
+    """Verify a compact JWS against ``key`` and the ``algorithms`` allow-list.
+
+    ``algorithms`` may be omitted only when ``key`` is a Key bound to one ``alg``.
+
+    Raises:
+        MalformedJWSError, ExceededLimitError: the token is not a well-formed JWS.
+        AlgorithmNotAllowedError, UnsupportedAlgorithmError: its ``alg`` is not allowed.
+        KeyNotFoundError, MultipleKeysMatchedError, InvalidKeyError: no single fitting key.
+        InvalidSignatureError: the signature does not verify.
+    """
+    return CompactVerifier(key, algorithms=algorithms, limits=limits).verify(
+        token, detached_payload
+    )

@@ -1,0 +1,188 @@
+"""JWS JSON Serialization, general and flattened (RFC 7515 section 7.2).
+
+Protected and unprotected header members must be disjoint (7.2.1), so an unprotected
+header can never override a protected ``alg``. ``crit`` and ``b64`` must be protected,
+and every signature must agree on ``b64`` (RFC 7797 section 3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import _json
+from .._b64 import b64decode, b64encode, b64encode_str
+from .._limits import DEFAULT_LIMITS, Limits
+from ..errors import (
+    ExceededLimitError,
+    InvalidSignatureError,
+    JotkitError,
+    MalformedJWSError,
+)
+from ..jwk import Key, KeyLike, select_key
+from ._header import allowed_algorithms, check_crit, decode_header, resolve_alg
+from ._result import VerifiedJWS
+from ._sign import build_header, signing_key
+
+__all__ = ["Signer", "sign_json", "verify_json"]
+
+
+@dataclass(frozen=True, slots=True)
+class Signer:
+    """One signature to make: the key, its alg, and protected / unprotected header members."""
+
+    key: Key | bytes
+    alg: str | None = None
+    protected: Mapping[str, Any] | None = None
+    unprotected: Mapping[str, Any] = field(default_factory=dict)
+
+
+def sign_json(
+    payload: bytes,
+    signers: Iterable[Signer],
+    *,
+    flattened: bool = False,
+    detached: bool = False,
+    b64: bool = True,
+) -> dict[str, Any]:
+    """Sign ``payload`` with each signer; return the general (or flattened) JSON object.
+
+    Raises:
+        TypeError, ValueError: bad arguments, overlapping protected and unprotected
+            members, or several signers with ``flattened=True``.
+        InvalidKeyError, AlgorithmNotAllowedError: a key does not fit its algorithm.
+    """
+    if not isinstance(payload, bytes | bytearray):
+        raise TypeError("payload must be bytes")
+    signers = list(signers)
+    if not signers or (flattened and len(signers) != 1):
+        raise ValueError("flattened needs exactly one signer; general at least one")
+    body = b64encode(bytes(payload)) if b64 else bytes(payload)
+    entries = []
+    for signer in signers:
+        key, descriptor = signing_key(signer.key, signer.alg)
+        unprotected = dict(signer.unprotected)
+        protected = build_header(descriptor.name, key, signer.protected, b64=b64)
+        if "kid" in unprotected and signer.protected is not None and "kid" not in signer.protected:
+            protected.pop("kid", None)
+        overlap = protected.keys() & unprotected.keys()
+        if overlap:
+            raise ValueError(f"members in both headers: {sorted(overlap)}")
+        protected_b64 = b64encode(_json.dumps(protected))
+        signature = descriptor.sign(key.crypto, protected_b64 + b"." + body)
+        entry: dict[str, Any] = {"protected": protected_b64.decode("ascii")}
+        if unprotected:
+            entry["header"] = unprotected
+        entry["signature"] = b64encode_str(signature)
+        entries.append(entry)
+    result: dict[str, Any] = {} if detached else {"payload": body.decode("utf-8")}
+    if flattened:
+        result.update(entries[0])
+    else:
+        result["signatures"] = entries
+    return result
+
+
+def _entries(obj: Mapping[str, Any], limits: Limits) -> list[Mapping[str, Any]]:
+    if "signatures" in obj:
+        if "signature" in obj or "protected" in obj or "header" in obj:
+            raise MalformedJWSError("mixes the general and flattened JSON serializations")
+        entries = obj["signatures"]
+        if not isinstance(entries, list) or not entries:
+            raise MalformedJWSError("'signatures' must be a non-empty list")
+        if len(entries) > limits.max_signatures:
+            raise ExceededLimitError("too many signatures")
+        return entries
+    if "signature" not in obj:
+        raise MalformedJWSError("a JWS JSON object needs 'signatures' or 'signature'")
+    return [obj]
+
+
+def _parse_entry(entry: Any, limits: Limits) -> tuple[str, dict[str, Any], dict[str, Any], bytes]:
+    if not isinstance(entry, Mapping):
+        raise MalformedJWSError("a signature entry must be an object")
+    protected_b64 = entry.get("protected", "")
+    unprotected = entry.get("header", {})
+    signature = entry.get("signature")
+    if not isinstance(protected_b64, str) or not isinstance(signature, str):
+        raise MalformedJWSError("'protected' and 'signature' must be strings")
+    if not isinstance(unprotected, dict):
+        raise MalformedJWSError("'header' must be an object")
+    protected = decode_header(protected_b64, limits) if protected_b64 else {}
+    if protected.keys() & unprotected.keys():
+        raise MalformedJWSError("protected and unprotected headers share a member")
+    if not protected and not unprotected:
+        raise MalformedJWSError("a signature has no header")
+    return protected_b64, protected, unprotected, b64decode(signature, MalformedJWSError)
+
+
+def verify_json(
+    jws: Mapping[str, Any] | str | bytes,
+    key: KeyLike,
+    *,
+    algorithms: Collection[str] | None = None,
+    detached_payload: bytes | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> VerifiedJWS:
+    """Verify a general or flattened JWS JSON Serialization; one valid signature suffices.
+
+    Every entry must be well-formed; entries whose ``alg`` is not allowed or that no key
+    fits are skipped. The result's ``index`` says which signature verified.
+
+    Raises:
+        MalformedJWSError, ExceededLimitError: not a well-formed JWS JSON serialization.
+        AlgorithmNotAllowedError, KeyNotFoundError, InvalidKeyError: no signature could be
+            checked (the error of the last one).
+        InvalidSignatureError: no signature verified.
+    """
+    if algorithms is None:
+        bound = key.alg if isinstance(key, Key) else None
+        if bound is None:
+            raise ValueError("pass algorithms=[...], or a Key bound to one alg")
+        algorithms = [bound]
+    allowed = allowed_algorithms(algorithms)
+    if isinstance(jws, str | bytes):
+        if len(jws) > limits.max_token_size:
+            raise ExceededLimitError("the JWS is too large")
+        jws = _json.loads(jws, max_size=limits.max_token_size, error=MalformedJWSError)
+    if not isinstance(jws, Mapping):
+        raise MalformedJWSError("a JWS JSON serialization is an object")
+    parsed = [_parse_entry(entry, limits) for entry in _entries(jws, limits)]
+    b64_values = {check_crit(protected, unprotected) for _, protected, unprotected, _ in parsed}
+    if len(b64_values) != 1:
+        raise MalformedJWSError("signatures disagree on 'b64'")
+    b64 = b64_values.pop()
+    payload, body = _payload(jws, detached_payload, b64, limits)
+    failure: JotkitError = InvalidSignatureError()
+    for index, (protected_b64, protected, unprotected, signature) in enumerate(parsed):
+        header = {**protected, **unprotected}
+        try:
+            descriptor = resolve_alg(header, allowed)
+            resolved = select_key(key, header, "verify", descriptor)
+        except JotkitError as exc:
+            failure = exc
+            continue
+        signing_input = protected_b64.encode("ascii") + b"." + body
+        if descriptor.verify(resolved.public_crypto, signing_input, signature):
+            return VerifiedJWS(payload, header, resolved, protected, index)
+        failure = InvalidSignatureError()
+    raise failure
+
+
+def _payload(
+    jws: Mapping[str, Any], detached: bytes | None, b64: bool, limits: Limits
+) -> tuple[bytes, bytes]:
+    """Return (payload, the bytes that were signed for it)."""
+    if detached is not None:
+        if "payload" in jws:
+            raise MalformedJWSError("a detached JWS must not carry 'payload'")
+        payload = bytes(detached)
+        return payload, (b64encode(payload) if b64 else payload)
+    body = jws.get("payload")
+    if not isinstance(body, str):
+        raise MalformedJWSError("'payload' is missing or not a string")
+    payload = b64decode(body, MalformedJWSError) if b64 else body.encode("utf-8")
+    if len(payload) > limits.max_payload_size:
+        raise ExceededLimitError("the JWS payload is too large")
+    return payload, body.encode("utf-8")
