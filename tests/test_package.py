@@ -110,4 +110,5 @@ class TestPublicModules:
             text=True,
             check=True,
         )
-        assert done.stdout == "" and done.stderr == ""
+        assert done.stdout == ""
+        assert done.stderr == ""

@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 
 from .errors import MalformedError
 
 __all__ = ["b64decode", "b64encode", "b64encode_str"]
 
-_ALPHABET = re.compile(rb"[A-Za-z0-9_-]*\Z")
+# One translation does two jobs: it maps the URL-safe alphabet onto the standard one for
+# binascii, and it maps the standard alphabet's own "+" and "/" to a byte binascii skips.
+# binascii (non-strict) skips every byte outside its alphabet, so any foreign byte
+# (including "=", whitespace and non-ASCII) shortens the output, and a length check
+# catches it: one C pass instead of a regular expression plus a decode.
+_TO_STANDARD = bytes.maketrans(b"-_+/", b"+/!!")
+_PADDING = (b"", b"", b"==", b"=")
 # The last character of an encoding of length 4k+2 carries 4 unused bits, of length 4k+3
 # carries 2: those bits must be zero for the encoding to be canonical.
 _CANONICAL_LAST_2 = frozenset(b"AQgw")
@@ -41,22 +46,23 @@ def b64decode(data: str | bytes, error: type[MalformedError] = MalformedError) -
         unpadded base64url.
     """
     if isinstance(data, str):
-        try:
-            raw = data.encode("ascii")
-        except UnicodeEncodeError:
-            raise error("invalid base64url: non-ASCII character") from None
+        if not data.isascii():
+            raise error("invalid base64url: non-ASCII character")
+        raw = data.encode("ascii")
     else:
         raw = data
-    rem = len(raw) % 4
+    size = len(raw)
+    rem = size % 4
     if rem == 1:
         raise error("invalid base64url: impossible length")
-    if not _ALPHABET.match(raw):
+    try:
+        decoded = binascii.a2b_base64(raw.translate(_TO_STANDARD) + _PADDING[rem])
+    except binascii.Error:
+        decoded = b""
+    if len(decoded) != size * 3 // 4:
         raise error("invalid base64url: character outside the URL-safe alphabet or padding")
     if rem == 2 and raw[-1] not in _CANONICAL_LAST_2:
         raise error("invalid base64url: non-zero trailing bits")
     if rem == 3 and raw[-1] not in _CANONICAL_LAST_3:
         raise error("invalid base64url: non-zero trailing bits")
-    try:
-        return base64.urlsafe_b64decode(raw + b"=" * (-len(raw) % 4))
-    except binascii.Error:  # pragma: no cover - the checks above leave nothing for it
-        raise error("invalid base64url") from None
+    return decoded

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from typing import Any
 
 from .errors import ExceededLimitError, MalformedError
@@ -45,8 +46,24 @@ def _constant(text: str) -> float:
     raise _Reject(f"{text} is not JSON")
 
 
+#: Integers longer than this are rejected: converting them costs quadratic time.
+MAX_INT_DIGITS = 4300
+
+
+def _int(text: str) -> int:
+    if len(text) > MAX_INT_DIGITS:
+        raise _Reject("integer too long")
+    return int(text)
+
+
+# Python 3.11+ already refuses integers over 4300 digits (sys.int_info.default_max_str_digits)
+# with a ValueError; only older versions need the hook, which costs a call per integer.
 _DECODER = json.JSONDecoder(
-    object_pairs_hook=_pairs, parse_float=_float, parse_constant=_constant, strict=True
+    object_pairs_hook=_pairs,
+    parse_float=_float,
+    parse_constant=_constant,
+    parse_int=_int if sys.version_info < (3, 11) else None,
+    strict=True,
 )
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 

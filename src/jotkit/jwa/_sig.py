@@ -20,14 +20,14 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     encode_dss_signature,
 )
 
-from ._base import SIGNATURE_OPS, KeyRequirement
+from ._base import SIGNATURE_OPS, KeyRequirement, Operation
 
 __all__ = ["JWS_ALGORITHMS", "SignatureAlgorithm", "constant_time_equal"]
 
 #: The one comparison used for MACs, tags and hashes (timing attacks).
 constant_time_equal = _hmac.compare_digest
 
-_ASYMMETRIC_PRIVATE = frozenset({"sign"})
+_ASYMMETRIC_PRIVATE: frozenset[Operation] = frozenset({"sign"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +116,7 @@ _CURVE_ORDERS: Mapping[str, int] = {
         16,
     ),
     "P-521": int(
-        "01FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF"
+        "01FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF"
         "FA51868783BF2F966B7FCC0148F709A5D03BB5C9B8899C47AEBB6FB71E91386409",
         16,
     ),

@@ -6,7 +6,7 @@ Every check that decides whether a key may serve an algorithm lives in :meth:`Ke
 
 from __future__ import annotations
 
-import hashlib
+import copy
 import warnings
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -18,8 +18,8 @@ from cryptography.hazmat.primitives import serialization
 from .. import _json
 from .._b64 import b64encode_str
 from ..errors import AlgorithmNotAllowedError, InvalidKeyError, SecurityWarning
-from ..jwa import KeyRequirement, Operation
-from . import _formats, _material
+from ..jwa import KeyRequirement, Operation, constant_time_equal
+from . import _export, _formats, _material
 from ._members import parse_members
 
 __all__ = ["AlgorithmDescriptor", "Key"]
@@ -33,9 +33,6 @@ class AlgorithmDescriptor(Protocol):
 
     @property
     def requirement(self) -> KeyRequirement: ...
-
-
-_THUMBPRINT_HASHES = {"sha256": "sha-256", "sha384": "sha-384", "sha512": "sha-512"}
 
 
 class Key:
@@ -78,6 +75,7 @@ class Key:
         certificate: x509.Certificate | None = None,
         allow_weak: bool = False,
         private_override: Mapping[str, Any] | None = None,
+        warn: bool = True,
     ) -> Key:
         kty, crv, crypto, is_private, size = parsed
         self = object.__new__(cls)
@@ -88,11 +86,14 @@ class Key:
         public = crypto.public_key() if is_private and kty != "oct" else crypto
         setattr_(self, "_public_crypto", public)
         setattr_(self, "_size", size)
-        setattr_(self, "_members", MappingProxyType(dict(members)))
+        # Copies throughout: a caller holding the imported dict (or a to_jwk result) must
+        # not be able to widen key_ops or swap x5c on a key that was already checked.
+        setattr_(self, "_members", MappingProxyType(_detached(members)))
         setattr_(self, "_certificate", certificate)
         setattr_(self, "_allow_weak", allow_weak)
-        setattr_(self, "_private_override", private_override)
-        if allow_weak:
+        override = None if private_override is None else _detached(private_override)
+        setattr_(self, "_private_override", override)
+        if allow_weak and warn:
             warnings.warn(
                 "weak-key checks are disabled for this key (allow_weak=True)",
                 SecurityWarning,
@@ -242,7 +243,12 @@ class Key:
         cert = obj if isinstance(obj, x509.Certificate) else None
         if cert is not None:
             obj = cert.public_key()
-        return cls._wrap(obj, cert, kid=kid, alg=alg, allow_weak=allow_weak)
+        # The application built this object itself: an unsupported one is its own mistake
+        # (TypeError), unlike key bytes from elsewhere, which _wrap reports as InvalidKeyError.
+        parsed = _material.describe(obj)
+        return cls._make(
+            parsed, _metadata(kid=kid, alg=alg), certificate=cert, allow_weak=allow_weak
+        )
 
     @classmethod
     def _wrap(
@@ -337,7 +343,7 @@ class Key:
     @property
     def members(self) -> Mapping[str, Any]:
         """The JWK's metadata members (``kid``, ``use``, ``x5c``, ...), read-only."""
-        return self._members
+        return MappingProxyType(_detached(self._members))
 
     # ------------------------------------------------------------------ checks
 
@@ -366,7 +372,9 @@ class Key:
             if use is not None and use != req.use:
                 return InvalidKeyError(f"the key's use is {use!r}, not {req.use!r}")
             ops = members.get("key_ops")
-            if ops is not None and req.key_ops[op].isdisjoint(ops):
+            # An operation the algorithm does not define (KeySet.find asks "encrypt" of a
+            # JWS alg) is permitted by no key_ops value.
+            if ops is not None and req.key_ops.get(op, frozenset()).isdisjoint(ops):
                 return InvalidKeyError(f"the key's key_ops do not permit {op}")
         return None
 
@@ -402,10 +410,10 @@ class Key:
             material = dict(_material.public_members(self._kty, self._crv, self._public_crypto))
             if private and self.is_private:
                 if self._private_override is not None:
-                    material.update(self._private_override)
+                    material.update(_detached(self._private_override))
                 else:
                     material.update(_material.private_members(self._kty, self._crv, self._crypto))
-        return {**self._members, **material}
+        return {**_detached(self._members), **material}
 
     def public(self) -> Key:
         """Return the public half of this key, with the same metadata.
@@ -421,6 +429,8 @@ class Key:
             (self._kty, self._crv, self._public_crypto, False, self._size),
             self._members,
             certificate=self._certificate,
+            allow_weak=self._allow_weak,
+            warn=False,
         )
 
     def to_pem(self, private: bool = False, password: bytes | str | None = None) -> bytes:
@@ -444,26 +454,12 @@ class Key:
     ) -> bytes:
         if self._kty == "oct":
             raise ValueError("an oct key has no PEM or DER form")
-        if not private:
-            return bytes(
-                self._public_crypto.public_bytes(
-                    encoding, serialization.PublicFormat.SubjectPublicKeyInfo
-                )
-            )
-        if not self.is_private:
+        if private and not self.is_private:
             raise ValueError("this is a public key")
-        if self._private_override is not None:
+        if private and self._private_override is not None:
             raise ValueError("a multi-prime RSA key can be exported only as a JWK")
-        if isinstance(password, str):
-            password = password.encode("utf-8")
-        algorithm: serialization.KeySerializationEncryption = (
-            serialization.BestAvailableEncryption(password)
-            if password
-            else serialization.NoEncryption()
-        )
-        return bytes(
-            self._crypto.private_bytes(encoding, serialization.PrivateFormat.PKCS8, algorithm)
-        )
+        secret = self._crypto if private else None
+        return _export.serialize(self._public_crypto, secret, encoding, password)
 
     def thumbprint(self, hash_name: str = "sha256") -> str:
         """Return the RFC 7638 JWK thumbprint, base64url (SHA-256 unless told otherwise).
@@ -471,14 +467,11 @@ class Key:
         Raises:
             ValueError: an unsupported hash name.
         """
-        if hash_name not in _THUMBPRINT_HASHES:
-            raise ValueError(f"unsupported thumbprint hash {hash_name!r}")
         if self._kty == "oct":
             required: dict[str, Any] = {"k": b64encode_str(self._crypto), "kty": "oct"}
         else:
             required = _material.public_members(self._kty, self._crv, self._public_crypto)
-        canonical = _json.dumps(dict(sorted(required.items())))
-        return b64encode_str(hashlib.new(hash_name, canonical).digest())
+        return _export.thumbprint(required, hash_name)
 
     def thumbprint_uri(self, hash_name: str = "sha256") -> str:
         """Return the RFC 9278 thumbprint URI (``urn:ietf:params:oauth:jwk-thumbprint:...``).
@@ -487,7 +480,9 @@ class Key:
             ValueError: an unsupported hash name.
         """
         thumb = self.thumbprint(hash_name)
-        return f"urn:ietf:params:oauth:jwk-thumbprint:{_THUMBPRINT_HASHES[hash_name]}:{thumb}"
+        return (
+            f"urn:ietf:params:oauth:jwk-thumbprint:{_export.THUMBPRINT_HASHES[hash_name]}:{thumb}"
+        )
 
     def _same_public(self, other: Any) -> bool:
         try:
@@ -507,7 +502,7 @@ class Key:
         if self._members != other._members:
             return False
         if self._kty == "oct":
-            return bool(self._crypto == other._crypto)
+            return constant_time_equal(self._crypto, other._crypto)
         return self.to_jwk(private=True) == other.to_jwk(private=True)
 
     def __hash__(self) -> int:
@@ -538,3 +533,8 @@ def _metadata(*, kid: str | None, alg: str | None) -> dict[str, Any]:
             raise TypeError("alg must be a str")
         members["alg"] = alg
     return members
+
+
+def _detached(members: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of ``members`` that shares no mutable value (``key_ops``, ``x5c``, ``oth``)."""
+    return {k: v if isinstance(v, str) else copy.deepcopy(v) for k, v in members.items()}

@@ -19,11 +19,13 @@ def _unsupported(jwk: Any) -> str | None:
     """Why a set member is skipped rather than fatal, or None when jotkit can use it."""
     if not isinstance(jwk, Mapping):
         return "not a JSON object"
+    # Type checks first: a list or object would make the set look-ups raise TypeError.
     kty = jwk.get("kty")
-    if kty not in KEY_TYPES:
+    if not isinstance(kty, str) or kty not in KEY_TYPES:
         return f"unsupported key type {kty!r}"
-    if kty in ("EC", "OKP") and jwk.get("crv") not in CURVES:
-        return f"unsupported curve {jwk.get('crv')!r}"
+    crv = jwk.get("crv")
+    if kty in ("EC", "OKP") and (not isinstance(crv, str) or crv not in CURVES):
+        return f"unsupported curve {crv!r}"
     return None
 
 
@@ -50,7 +52,8 @@ class KeySet:
         """Import a JWK Set. Keys of unknown types or curves are skipped and listed.
 
         Raises:
-            InvalidKeyError: not a JWK Set, or a key of a supported type is invalid.
+            InvalidKeyError: not a JWK Set, a key of a supported type is invalid, or the
+                set mixes public keys with secret ones (oct or private keys).
             MalformedError: the JSON text is not strict JSON.
         """
         if isinstance(jwks, str | bytes):
@@ -64,6 +67,13 @@ class KeySet:
                 keys.append(Key.from_jwk(jwk, allow_weak=allow_weak))
             else:
                 skipped.append((index, reason))
+        # A set that holds public keys is one meant to be published; a secret in it is a
+        # secret everyone knows, and anyone can forge HS256 tokens with a published oct key
+        # (Wycheproof MixedKeySet). A set of secrets with public-only keys is mishandled
+        # either way, so the whole document is refused rather than the odd key dropped.
+        secrets = {key.is_private for key in keys}
+        if len(secrets) > 1:
+            raise InvalidKeyError("a JWK Set must not mix public keys with secret or private keys")
         return cls(keys, skipped=skipped)
 
     def to_jwks(self, private: bool = False) -> dict[str, Any]:
@@ -128,4 +138,4 @@ class KeySet:
 
 
 def _fits_any(key: Key, descriptor: AlgorithmDescriptor) -> bool:
-    return key.fits("verify", descriptor) or key.fits("encrypt", descriptor)
+    return any(key.fits(op, descriptor) for op in ("verify", "sign", "encrypt", "decrypt"))

@@ -16,10 +16,13 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa, x
 
 from .._b64 import b64decode, b64encode_str
 from ..errors import InvalidKeyError, MalformedError
+from ._edwards import is_small_order
+from ._roca import has_roca_fingerprint
 
 __all__ = [
     "CURVES",
     "EC_CURVES",
+    "MAX_RSA_BITS",
     "OKP_CURVES",
     "describe",
     "from_members",
@@ -44,6 +47,9 @@ OKP_CURVES: Mapping[str, tuple[Any, Any, int, int]] = {
     "X448": (x448.X448PrivateKey, x448.X448PublicKey, 56, 448),
 }
 CURVES = frozenset(EC_CURVES) | frozenset(OKP_CURVES)
+
+#: The largest RSA modulus accepted, in bits (OpenSSL's own limit for RSA operations).
+MAX_RSA_BITS = 16384
 
 #: A parsed key: (kty, crv or None, the cryptography object or secret, is_private, bits).
 Parsed = tuple[str, "str | None", Any, bool, int]
@@ -84,10 +90,21 @@ def _rsa_public_numbers(jwk: Mapping[str, Any]) -> rsa.RSAPublicNumbers:
     n, e = _uint(jwk, "n"), _uint(jwk, "e")
     if n.bit_length() < 512 or n % 2 == 0:
         raise InvalidKeyError("RSA modulus is not a usable modulus")
+    # OpenSSL verifies nothing over 16384 bits, and a hostile JWK with a huge modulus and
+    # a 'd' makes the prime-factor recovery below run for minutes (DoS).
+    if n.bit_length() > MAX_RSA_BITS:
+        raise InvalidKeyError(f"RSA modulus larger than {MAX_RSA_BITS} bits")
     # e = 1 makes "signatures" equal to the message; even e is not RSA.
     if e < 3 or e % 2 == 0 or e >= n:
         raise InvalidKeyError("RSA public exponent must be odd and at least 3")
+    _check_modulus(n)
     return rsa.RSAPublicNumbers(e, n)
+
+
+def _check_modulus(n: int) -> None:
+    # ROCA (CVE-2017-15361): the private key of such a modulus can be computed from it.
+    if has_roca_fingerprint(n):
+        raise InvalidKeyError("RSA modulus has the ROCA fingerprint (CVE-2017-15361)")
 
 
 def _rsa(jwk: Mapping[str, Any]) -> Parsed:
@@ -136,6 +153,7 @@ def _rsa_multiprime(jwk: Mapping[str, Any], public: rsa.RSAPublicNumbers, d: int
     lam = math.lcm(*(r - 1 for r in primes))
     if (public.e * d) % lam != 1:
         raise InvalidKeyError("RSA private exponent does not match the public exponent")
+    _check_crt(jwk, others, primes, d)
     p, rest = primes[0], math.prod(primes[1:])
     lam_rest = math.lcm(*(r - 1 for r in primes[1:]))
     numbers = rsa.RSAPrivateNumbers(p, rest, d, d % (p - 1), d % lam_rest, pow(rest, -1, p), public)
@@ -143,6 +161,25 @@ def _rsa_multiprime(jwk: Mapping[str, Any], public: rsa.RSAPublicNumbers, d: int
         return numbers.private_key(unsafe_skip_rsa_key_validation=True)
     except ValueError:  # pragma: no cover - validated above
         raise InvalidKeyError("RSA private members are inconsistent") from None
+
+
+def _check_crt(jwk: Mapping[str, Any], others: list[Any], primes: list[int], d: int) -> None:
+    """The CRT members must be those of the primes (RFC 7518 6.3.2.4-6.3.2.7.3).
+
+    They are exported back as given, so an inconsistent set would make a JWK that signs
+    wrongly wherever another library uses them.
+    """
+    p, q = primes[0], primes[1]
+    try:
+        expected = [(jwk, "dp", d % (p - 1)), (jwk, "dq", d % (q - 1)), (jwk, "qi", pow(q, -1, p))]
+        product = p * q
+        for other, r in zip(others, primes[2:], strict=True):
+            expected += [(other, "d", d % (r - 1)), (other, "t", pow(product, -1, r))]
+            product *= r
+    except ValueError:  # a factor shares a prime with another: not invertible
+        raise InvalidKeyError("RSA primes are not pairwise coprime") from None
+    if any(_uint(members, name) != value for members, name, value in expected):
+        raise InvalidKeyError("RSA private members are inconsistent")
 
 
 def _crv(jwk: Mapping[str, Any], table: Mapping[str, Any]) -> str:
@@ -175,10 +212,16 @@ def _ec(jwk: Mapping[str, Any]) -> Parsed:
     return "EC", crv, private, True, bits
 
 
+def _check_edwards(crv: str, x: bytes) -> None:
+    if is_small_order(crv, x):
+        raise InvalidKeyError(f"{crv} public key has small order (forgeable signatures)")
+
+
 def _okp(jwk: Mapping[str, Any]) -> Parsed:
     crv = _crv(jwk, OKP_CURVES)
     private_cls, public_cls, length, bits = OKP_CURVES[crv]
     x = _fixed(jwk, "x", length)
+    _check_edwards(crv, x)
     try:
         public = public_cls.from_public_bytes(x)
     except ValueError:
@@ -217,8 +260,11 @@ def describe(obj: Any) -> Parsed:
 
     Raises:
         TypeError: the object is not a key type jotkit supports.
+        InvalidKeyError: an RSA key with the ROCA fingerprint, an Edwards key of small order.
     """
     if isinstance(obj, rsa.RSAPrivateKey | rsa.RSAPublicKey):
+        public = obj.public_key() if isinstance(obj, rsa.RSAPrivateKey) else obj
+        _check_modulus(public.public_numbers().n)
         return "RSA", None, obj, isinstance(obj, rsa.RSAPrivateKey), obj.key_size
     if isinstance(obj, ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey):
         crv = _EC_NAMES.get(obj.curve.name)
@@ -227,7 +273,10 @@ def describe(obj: Any) -> Parsed:
         return "EC", crv, obj, isinstance(obj, ec.EllipticCurvePrivateKey), obj.curve.key_size
     for crv, (private_cls, public_cls, _, bits) in OKP_CURVES.items():
         if isinstance(obj, private_cls | public_cls):
-            return "OKP", crv, obj, isinstance(obj, private_cls), bits
+            is_private = isinstance(obj, private_cls)
+            public = obj.public_key() if is_private else obj
+            _check_edwards(crv, public.public_bytes_raw())
+            return "OKP", crv, obj, is_private, bits
     raise TypeError(f"unsupported key object {type(obj).__name__}")
 
 

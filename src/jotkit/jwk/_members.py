@@ -13,9 +13,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 
 from .._b64 import b64decode
 from ..errors import InvalidKeyError, MalformedError
+from ..jwa import constant_time_equal
 
 __all__ = ["MATERIAL", "parse_members"]
 
@@ -58,6 +60,12 @@ def _x5c(value: Any) -> x509.Certificate:
             certs.append(x509.load_der_x509_certificate(base64.b64decode(item, validate=True)))
         except (ValueError, binascii.Error):
             raise InvalidKeyError("JWK member 'x5c' holds an invalid certificate") from None
+    try:
+        # The leaf's key is compared with the JWK's; a key algorithm unknown to
+        # `cryptography` raises UnsupportedAlgorithm, which callers would not expect.
+        certs[0].public_key()
+    except (ValueError, UnsupportedAlgorithm):
+        raise InvalidKeyError("the x5c certificate holds an unsupported key") from None
     return certs[0]
 
 
@@ -74,7 +82,7 @@ def _thumb(jwk: Mapping[str, Any], name: str, size: int, cert: x509.Certificate 
 
         hash_name = "sha1" if size == 20 else "sha256"
         actual = hashlib.new(hash_name, cert.public_bytes(Encoding.DER)).digest()
-        if actual != digest:
+        if not constant_time_equal(actual, digest):
             raise InvalidKeyError(f"JWK member {name!r} does not match 'x5c'")
 
 

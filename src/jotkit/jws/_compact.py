@@ -94,13 +94,29 @@ class CompactVerifier:
             KeyNotFoundError, InvalidKeyError: no fitting key.
             InvalidSignatureError: the signature does not verify.
         """
-        if isinstance(token, bytes | bytearray):
+        payload, header, key = self.verify_parts(token, detached_payload)
+        return VerifiedJWS(payload, header, key, header)
+
+    def verify_parts(
+        self, token: str | bytes, detached_payload: bytes | None = None
+    ) -> tuple[bytes, dict[str, Any], Key]:
+        """Verify one compact JWS like :meth:`verify`; return ``(payload, header, key)``.
+
+        The JWT layer's hot path: the same checks, without a result object per token.
+
+        Raises:
+            MalformedJWSError, ExceededLimitError: the token is not a well-formed JWS.
+            AlgorithmNotAllowedError, UnsupportedAlgorithmError: its ``alg`` is not allowed.
+            KeyNotFoundError, InvalidKeyError: no fitting key.
+            InvalidSignatureError: the signature does not verify.
+        """
+        if not isinstance(token, str):
+            if not isinstance(token, bytes | bytearray):
+                raise TypeError("token must be str or bytes")
             try:
                 token = bytes(token).decode("utf-8")
             except UnicodeDecodeError:
                 raise MalformedJWSError("the token is not UTF-8") from None
-        elif not isinstance(token, str):
-            raise TypeError("token must be str or bytes")
         if len(token) > self._limits.max_token_size:
             raise ExceededLimitError("the token is too large")
         parts = token.split(".")
@@ -126,7 +142,7 @@ class CompactVerifier:
             payload = b64decode(body, MalformedJWSError)
             signing_input = (head + "." + body).encode("ascii")
         else:
-            payload = body.encode("utf-8")
+            payload = _utf8(body)
             signing_input = head.encode("ascii") + b"." + payload
         if len(payload) > self._limits.max_payload_size:
             raise ExceededLimitError("the JWS payload is too large")
@@ -138,7 +154,15 @@ class CompactVerifier:
             resolved = select_key(key, header, "verify", descriptor)
         if not descriptor.verify(resolved.public_crypto, signing_input, signature):
             raise InvalidSignatureError()
-        return VerifiedJWS(payload, header, resolved, header)
+        return payload, header, resolved
+
+
+def _utf8(text: str) -> bytes:
+    """Encode an unencoded (b64:false) payload; a lone surrogate is not signable text."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise MalformedJWSError("the unencoded payload is not valid Unicode text") from None
 
 
 def verify_compact(

@@ -59,29 +59,41 @@ def sign_json(
     if not signers or (flattened and len(signers) != 1):
         raise ValueError("flattened needs exactly one signer; general at least one")
     body = b64encode(bytes(payload)) if b64 else bytes(payload)
-    entries = []
-    for signer in signers:
-        key, descriptor = signing_key(signer.key, signer.alg)
-        unprotected = dict(signer.unprotected)
-        protected = build_header(descriptor.name, key, signer.protected, b64=b64)
-        if "kid" in unprotected and signer.protected is not None and "kid" not in signer.protected:
-            protected.pop("kid", None)
-        overlap = protected.keys() & unprotected.keys()
-        if overlap:
-            raise ValueError(f"members in both headers: {sorted(overlap)}")
-        protected_b64 = b64encode(_json.dumps(protected))
-        signature = descriptor.sign(key.crypto, protected_b64 + b"." + body)
-        entry: dict[str, Any] = {"protected": protected_b64.decode("ascii")}
-        if unprotected:
-            entry["header"] = unprotected
-        entry["signature"] = b64encode_str(signature)
-        entries.append(entry)
+    entries = [_sign_entry(signer, body, b64) for signer in signers]
     result: dict[str, Any] = {} if detached else {"payload": body.decode("utf-8")}
     if flattened:
         result.update(entries[0])
     else:
         result["signatures"] = entries
     return result
+
+
+def _sign_entry(signer: Signer, body: bytes, b64: bool) -> dict[str, Any]:
+    """Make one signature entry; raises like :func:`sign_json`."""
+    key, descriptor = signing_key(signer.key, signer.alg)
+    unprotected = dict(signer.unprotected)
+    if "crit" in unprotected or "b64" in unprotected:
+        raise ValueError("crit and b64 must be in the protected header")
+    if unprotected.get("alg", descriptor.name) != descriptor.name:
+        raise ValueError("unprotected['alg'] contradicts alg")
+    protected = build_header(descriptor.name, key, signer.protected, b64=b64)
+    # alg and kid go where the caller put them: one given only in the unprotected header
+    # leaves the protected one (RFC 7520 4.6 and 4.7), as the two must be disjoint.
+    asked = signer.protected or {}
+    for name in ("alg", "kid"):
+        if name in unprotected and name not in asked:
+            protected.pop(name, None)
+    overlap = protected.keys() & unprotected.keys()
+    if overlap:
+        raise ValueError(f"members in both headers: {sorted(overlap)}")
+    # An empty protected header is left out, and signed as the empty string (7.2.1).
+    protected_b64 = b64encode(_json.dumps(protected)) if protected else b""
+    signature = descriptor.sign(key.crypto, protected_b64 + b"." + body)
+    entry: dict[str, Any] = {"protected": protected_b64.decode("ascii")} if protected else {}
+    if unprotected:
+        entry["header"] = unprotected
+    entry["signature"] = b64encode_str(signature)
+    return entry
 
 
 def _entries(obj: Mapping[str, Any], limits: Limits) -> list[Mapping[str, Any]]:
@@ -110,6 +122,8 @@ def _parse_entry(entry: Any, limits: Limits) -> tuple[str, dict[str, Any], dict[
     if not isinstance(unprotected, dict):
         raise MalformedJWSError("'header' must be an object")
     protected = decode_header(protected_b64, limits) if protected_b64 else {}
+    if unprotected and len(_json.dumps(unprotected)) > limits.max_header_size:
+        raise ExceededLimitError("an unprotected JWS header is too large")
     if protected.keys() & unprotected.keys():
         raise MalformedJWSError("protected and unprotected headers share a member")
     if not protected and not unprotected:
@@ -145,7 +159,12 @@ def verify_json(
     if isinstance(jws, str | bytes):
         if len(jws) > limits.max_token_size:
             raise ExceededLimitError("the JWS is too large")
-        jws = _json.loads(jws, max_size=limits.max_token_size, error=MalformedJWSError)
+        jws = _json.loads(
+            jws,
+            max_size=limits.max_token_size,
+            max_depth=limits.max_depth,
+            error=MalformedJWSError,
+        )
     if not isinstance(jws, Mapping):
         raise MalformedJWSError("a JWS JSON serialization is an object")
     parsed = [_parse_entry(entry, limits) for entry in _entries(jws, limits)]
@@ -177,12 +196,20 @@ def _payload(
     if detached is not None:
         if "payload" in jws:
             raise MalformedJWSError("a detached JWS must not carry 'payload'")
+        if not isinstance(detached, bytes | bytearray):
+            raise TypeError("detached_payload must be bytes")
         payload = bytes(detached)
+        if len(payload) > limits.max_payload_size:
+            raise ExceededLimitError("the JWS payload is too large")
         return payload, (b64encode(payload) if b64 else payload)
     body = jws.get("payload")
     if not isinstance(body, str):
         raise MalformedJWSError("'payload' is missing or not a string")
-    payload = b64decode(body, MalformedJWSError) if b64 else body.encode("utf-8")
+    try:
+        signed = body.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from a JSON escape: no signer made it
+        raise MalformedJWSError("'payload' is not valid Unicode text") from None
+    payload = b64decode(body, MalformedJWSError) if b64 else signed
     if len(payload) > limits.max_payload_size:
         raise ExceededLimitError("the JWS payload is too large")
-    return payload, body.encode("utf-8")
+    return payload, signed

@@ -49,6 +49,10 @@ def build_header(
     if headers:
         if headers.get("alg", alg) != alg:
             raise ValueError("headers['alg'] contradicts alg")
+        # Otherwise the header would say b64=false over a base64url-encoded payload, and
+        # verifiers would return the encoded text as the payload.
+        if headers.get("b64", b64) is not b64:
+            raise ValueError("headers['b64'] contradicts b64=; pass b64=False instead")
         header.update(headers)
     if not b64:
         header["b64"] = False
