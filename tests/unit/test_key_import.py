@@ -234,6 +234,20 @@ class TestFromOpenssh:
         assert key.is_private
         assert key == Key.from_cryptography(private_key(family))
 
+    def test_encrypted_private(self) -> None:
+        """An encrypted OpenSSH private key needs its password (bcrypt, the ssh extra)."""
+        data = private_key("Ed25519").private_bytes(
+            Enc.PEM,
+            serialization.PrivateFormat.OpenSSH,
+            serialization.BestAvailableEncryption(b"hunter2"),
+        )
+        key = Key.from_openssh(data, password="hunter2")
+        assert key == Key.from_cryptography(private_key("Ed25519"))
+        with pytest.raises(InvalidKeyError):
+            Key.from_openssh(data, password=b"wrong")
+        with pytest.raises(InvalidKeyError):
+            Key.from_openssh(data)
+
     @pytest.mark.parametrize("family", OPENSSH_FAMILIES)
     def test_public_line(self, family: str) -> None:
         """A public key line, with or without a comment, imports as a public key."""

@@ -10,13 +10,15 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 
 from ..errors import InvalidKeyError
+
+if TYPE_CHECKING:
+    from cryptography import x509
 
 __all__ = ["is_asymmetric_material", "load_der", "load_openssh", "load_pem"]
 
@@ -53,6 +55,8 @@ def load_pem(data: bytes | str, password: bytes | str | None) -> Loaded:
     if not raw.startswith(b"-----BEGIN "):
         raise InvalidKeyError("not PEM: expected a '-----BEGIN ...' line")
     label = raw[11 : raw.find(b"-----", 11)]
+    from cryptography import x509  # deferred: x509 costs ~90 ms of import time
+
     try:
         if label in (b"CERTIFICATE", b"X509 CERTIFICATE", b"TRUSTED CERTIFICATE"):
             cert = x509.load_pem_x509_certificate(raw)
@@ -83,6 +87,8 @@ def load_der(data: bytes, password: bytes | str | None) -> Loaded:
         return serialization.load_der_public_key(raw), None
     except _LOAD_ERRORS:
         pass
+    from cryptography import x509
+
     try:
         cert = x509.load_der_x509_certificate(raw)
         return cert.public_key(), cert
@@ -106,6 +112,8 @@ def load_openssh(data: bytes | str, password: bytes | str | None) -> Loaded:
 
 
 def _is_der_key(raw: bytes) -> bool:
+    from cryptography import x509
+
     for loader in (serialization.load_der_public_key, x509.load_der_x509_certificate):
         try:
             loader(raw)

@@ -10,9 +10,8 @@ import copy
 import warnings
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from .. import _json
@@ -21,6 +20,9 @@ from ..errors import AlgorithmNotAllowedError, InvalidKeyError, SecurityWarning
 from ..jwa import KeyRequirement, Operation, constant_time_equal
 from . import _export, _formats, _material
 from ._members import parse_members
+
+if TYPE_CHECKING:
+    from cryptography import x509
 
 __all__ = ["AlgorithmDescriptor", "Key"]
 
@@ -240,6 +242,8 @@ class Key:
         Raises:
             TypeError: an unsupported object.
         """
+        from cryptography import x509  # deferred: x509 costs ~90 ms of import time
+
         cert = obj if isinstance(obj, x509.Certificate) else None
         if cert is not None:
             obj = cert.public_key()

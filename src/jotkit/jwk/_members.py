@@ -10,14 +10,16 @@ import base64
 import binascii
 import hashlib
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 
 from .._b64 import b64decode
 from ..errors import InvalidKeyError, MalformedError
 from ..jwa import constant_time_equal
+
+if TYPE_CHECKING:
+    from cryptography import x509
 
 __all__ = ["MATERIAL", "parse_members"]
 
@@ -49,6 +51,8 @@ def _key_ops(value: Any, use: Any) -> None:
 
 
 def _x5c(value: Any) -> x509.Certificate:
+    from cryptography import x509  # deferred: x509 costs ~90 ms of import time
+
     if not isinstance(value, list) or not value:
         raise InvalidKeyError("JWK member 'x5c' must be a non-empty list")
     certs = []

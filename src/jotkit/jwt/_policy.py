@@ -1,0 +1,224 @@
+"""The claims policy: RFC 7519 section 4.1 claim rules and RFC 8725 explicit typing.
+
+Every argument is normalised once, when the policy is built (allow-lists to frozensets,
+durations to float seconds, ``now=`` to a fixed time or a clock), so that checking a
+token does no work that does not depend on the token. Checks are split in two: the
+static ones (types, ``typ``, ``iss``, ``aud``, ``sub``, required claims) hold for the
+token's lifetime; the dynamic ones (time claims and the caller's own checks) are run
+again on every use of a cached token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, NoReturn
+
+from .. import _time
+from ..errors import ExpiredError, InvalidClaimError, MissingClaimError, NotYetValidError
+from ._checks import check_types, media_type, run_checks
+from ._numeric import Now, make_clock, seconds
+
+__all__ = ["ClaimsPolicy"]
+
+
+_EMPTY: frozenset[str] = frozenset()
+
+
+def _names(value: object, what: str) -> frozenset[str]:
+    """A collection of strings as a frozenset; a bare string is refused."""
+    # A bare string would be read as a collection of one-letter names.
+    if not isinstance(value, tuple | list | set | frozenset) and (
+        isinstance(value, str | bytes | bytearray) or not isinstance(value, Collection)
+    ):
+        raise TypeError(f"{what} must be a collection of strings")
+    if not value:
+        return _EMPTY
+    items = frozenset(value)
+    if not all(isinstance(item, str) for item in items):
+        raise TypeError(f"{what} must hold only strings")
+    return items
+
+
+def _strings(value: object, name: str) -> frozenset[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return frozenset((value,))
+    items = _names(value, name)
+    if not items:
+        raise ValueError(f"{name} must not be empty; pass None to skip the check")
+    return items
+
+
+def _checks(checks: Mapping[str, Any] | None) -> tuple[tuple[str, Any, bool], ...]:
+    if checks is None:
+        return ()
+    if not isinstance(checks, Mapping):
+        raise TypeError("checks must be a mapping of claim name to value or predicate")
+    if not all(isinstance(name, str) for name in checks):
+        raise TypeError("checks must be keyed by claim name")
+    return tuple((name, expected, callable(expected)) for name, expected in checks.items())
+
+
+@dataclass(frozen=True, slots=True, init=False)
+class ClaimsPolicy:
+    """The rules a JWT's claims must meet, normalised at construction.
+
+    Attributes:
+        issuer: accepted ``iss`` values (equality only), or None for no check.
+        audience: accepted audiences; the token's ``aud`` must contain one. None means
+            no audience is expected, and a token that carries ``aud`` is rejected.
+        subject: the exact ``sub`` required, or None.
+        leeway: clock skew allowed on ``exp``, ``nbf``, ``iat``, ``max_age`` (seconds).
+        max_age: the oldest ``iat`` accepted (seconds), or None.
+        required: claims that must be present.
+        typ: the header ``typ`` required, normalised (lower case, no ``application/``).
+        checks: (claim, expected value or predicate, is_predicate) triples.
+        now: a fixed time, a clock, or None to read the system clock per token.
+    """
+
+    issuer: frozenset[str] | None
+    audience: frozenset[str] | None
+    subject: str | None
+    leeway: float
+    max_age: float | None
+    required: frozenset[str]
+    typ: str | None
+    checks: tuple[tuple[str, Any, bool], ...]
+    now: float | Callable[[], float] | None
+
+    def __init__(
+        self,
+        *,
+        issuer: str | Collection[str] | None = None,
+        audience: str | Collection[str] | None = None,
+        subject: str | None = None,
+        leeway: float | timedelta = 0,
+        max_age: float | timedelta | None = None,
+        required: Collection[str] = (),
+        typ: str | None = None,
+        checks: Mapping[str, Any] | None = None,
+        now: Now | None = None,
+    ) -> None:
+        """Normalise the policy arguments.
+
+        Raises:
+            TypeError, ValueError: an argument of the wrong type or value.
+        """
+        if subject is not None and not isinstance(subject, str):
+            raise TypeError("subject must be a string")
+        if typ is not None and not isinstance(typ, str):
+            raise TypeError("typ must be a string such as 'JWT' or 'at+jwt'")
+        setattr_ = object.__setattr__
+        setattr_(self, "issuer", _strings(issuer, "issuer"))
+        setattr_(self, "audience", _strings(audience, "audience"))
+        setattr_(self, "subject", subject)
+        setattr_(self, "leeway", seconds(leeway, "leeway"))
+        setattr_(self, "max_age", None if max_age is None else seconds(max_age, "max_age"))
+        setattr_(self, "required", _names(required, "required"))
+        setattr_(self, "typ", None if typ is None else media_type(typ))
+        setattr_(self, "checks", _checks(checks))
+        setattr_(self, "now", make_clock(now))
+
+    def current_time(self) -> float:
+        """The time to check a token against, as a NumericDate."""
+        now = self.now
+        if now is None:
+            return _time.now()
+        if isinstance(now, float):
+            return now
+        return now()
+
+    def check(self, claims: Mapping[str, Any], header: Mapping[str, Any]) -> None:
+        """Apply every rule. Call only after the signature or decryption passed.
+
+        Raises:
+            ClaimsError: the first rule the token breaks (``.claim`` names it).
+        """
+        self.check_static(claims, header)
+        self.check_dynamic(claims, self.current_time())
+
+    def check_static(self, claims: Mapping[str, Any], header: Mapping[str, Any]) -> None:
+        """Apply the rules that do not depend on time: ``typ``, types, presence, values.
+
+        Raises:
+            MissingClaimError, InvalidClaimError: a claim (or ``typ``) is absent or wrong.
+        """
+        if self.typ is not None:
+            self._check_typ(header)
+        check_types(claims)
+        if self.required:
+            self._check_required(claims)
+        get = claims.get
+        # Equality with one of the accepted strings: never a prefix or substring test.
+        if self.issuer is not None and get("iss") not in self.issuer:
+            self._reject("iss", get("iss"))
+        aud = get("aud")
+        audience = self.audience
+        if audience is None:
+            # RFC 7519 4.1.3: a token meant for a named audience must be rejected by a
+            # party that does not identify itself with it.
+            if aud is not None:
+                raise InvalidClaimError(
+                    "the token has an 'aud' claim but no audience is configured", claim="aud"
+                )
+        else:
+            # ``aud`` is a string or a list of strings here (check_types): one must match.
+            if type(aud) is str:
+                accepted = aud in audience
+            else:
+                accepted = aud is not None and not audience.isdisjoint(aud)
+            if not accepted:
+                self._reject("aud", aud)
+        if self.subject is not None and get("sub") != self.subject:
+            self._reject("sub", get("sub"))
+
+    def _check_typ(self, header: Mapping[str, Any]) -> None:
+        typ = header.get("typ")
+        if typ is None:
+            raise MissingClaimError("the header has no 'typ'", claim="typ")
+        # RFC 8725 3.11: explicit typing keeps one kind of token (an ID token, say) from
+        # being accepted as another (an access token).
+        if not isinstance(typ, str) or media_type(typ) != self.typ:
+            raise InvalidClaimError("the header's 'typ' is not the expected type", claim="typ")
+
+    def _check_required(self, claims: Mapping[str, Any]) -> None:
+        for name in sorted(self.required):
+            if name not in claims:
+                raise MissingClaimError(f"the {name!r} claim is required", claim=name)
+
+    @staticmethod
+    def _reject(name: str, value: Any) -> NoReturn:
+        if value is None:
+            raise MissingClaimError(f"the {name!r} claim is required", claim=name)
+        raise InvalidClaimError(f"the {name!r} claim is not an accepted value", claim=name)
+
+    def check_dynamic(self, claims: Mapping[str, Any], now: float) -> None:
+        """Apply the rules that depend on time, then the caller's own checks.
+
+        Raises:
+            ExpiredError, NotYetValidError: ``exp``, ``nbf``, ``iat`` or ``max_age`` fail.
+            MissingClaimError: ``max_age`` is set and there is no ``iat``.
+            MissingClaimError, InvalidClaimError: a custom check fails.
+        """
+        # The arithmetic stays on the side of ``now`` (a float): a JSON integer can be too
+        # large for a float, and int/float comparison is exact where addition overflows.
+        leeway = self.leeway
+        exp = claims.get("exp")
+        if exp is not None and now - leeway >= exp:
+            raise ExpiredError("the token has expired", claim="exp")
+        nbf = claims.get("nbf")
+        if nbf is not None and now + leeway < nbf:
+            raise NotYetValidError("the token is not valid yet", claim="nbf")
+        iat = claims.get("iat")
+        if iat is not None and iat > now + leeway:
+            raise NotYetValidError("the token was issued in the future", claim="iat")
+        if self.max_age is not None:
+            if iat is None:
+                raise MissingClaimError("max_age needs an 'iat' claim", claim="iat")
+            if now - leeway - self.max_age > iat:
+                raise ExpiredError("the token is older than max_age", claim="iat")
+        if self.checks:
+            run_checks(claims, self.checks)
