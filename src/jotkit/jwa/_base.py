@@ -25,6 +25,8 @@ class KeyRequirement:
         use: the JWK ``use`` value that permits the algorithm (``sig`` or ``enc``).
         key_ops: for each operation, the ``key_ops`` values that permit it.
         private_for: the operations that need a private key (asymmetric keys only).
+        bound_aliases: other ``alg`` values a key may be bound to and still fit: a ``dir``
+            key (RFC 7518 4.5) is bound to ``dir``, and serves the content encryption.
     """
 
     ktys: frozenset[str]
@@ -34,6 +36,7 @@ class KeyRequirement:
     use: Literal["sig", "enc"]
     key_ops: Mapping[Operation, frozenset[str]]
     private_for: frozenset[Operation]
+    bound_aliases: frozenset[str] = frozenset()
 
 
 SIGNATURE_OPS: Mapping[Operation, frozenset[str]] = {

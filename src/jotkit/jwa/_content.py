@@ -95,6 +95,7 @@ def _requirement(cek_bits: int) -> KeyRequirement:
         use="enc",
         key_ops=CONTENT_OPS,
         private_for=frozenset(),
+        bound_aliases=frozenset({"dir"}),
     )
 
 

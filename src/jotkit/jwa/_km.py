@@ -12,7 +12,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from cryptography.hazmat.primitives.keywrap import (
     InvalidUnwrap,
@@ -47,9 +47,8 @@ DERIVE_OPS: Mapping[Operation, frozenset[str]] = MappingProxyType(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Wrapped:
-    """What key management produced for one recipient.
+class Wrapped(NamedTuple):
+    """What key management produced for one recipient (an immutable named tuple).
 
     Attributes:
         cek: the content encryption key.

@@ -370,7 +370,7 @@ class Key:
         members = self._members
         if members:
             own_alg = members.get("alg")
-            if own_alg is not None and own_alg != name:
+            if own_alg is not None and own_alg != name and own_alg not in req.bound_aliases:
                 return AlgorithmNotAllowedError(f"the key is bound to {own_alg}, not {name}")
             use = members.get("use")
             if use is not None and use != req.use:
