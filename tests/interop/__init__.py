@@ -1,0 +1,1 @@
+"""Interoperability with other JOSE implementations, both directions."""
