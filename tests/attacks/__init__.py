@@ -1,0 +1,1 @@
+"""Adversarial regression tests: one module per known attack class on JOSE implementations."""
