@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
+import runpy
+
+import pytest
 
 
 class TestDemo:
     """The demo tour."""
 
-    def test_tour(self) -> None:
+    def test_tour(self, capsys: pytest.CaptureFixture[str]) -> None:
         """Every family signs and rejects a tamper; the JWT is refused expired and misaddressed."""
-        done = subprocess.run(
-            [sys.executable, "-W", "error", "-m", "jotkit.demo"],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=120,
-        )
-        out = done.stdout
+        runpy.run_module("jotkit.demo", run_name="__main__")
+        captured = capsys.readouterr()
+        out = captured.out
         assert out.count("tampered token rejected: InvalidSignatureError") == 7
         assert "rejected  ten minutes later: ExpiredError (claim 'exp')" in out
         assert "rejected  for another API: InvalidClaimError (claim 'aud')" in out
         assert "decrypted b'card=4111...'" in out
-        assert done.stderr == ""
+        assert captured.err == ""
