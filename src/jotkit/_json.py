@@ -10,13 +10,15 @@ than a depth cap (stack exhaustion).
 from __future__ import annotations
 
 import json
+import json.scanner
 import math
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from .errors import ExceededLimitError, MalformedError
 
-__all__ = ["DEFAULT_MAX_DEPTH", "DEFAULT_MAX_SIZE", "dumps", "loads"]
+__all__ = ["DEFAULT_MAX_DEPTH", "DEFAULT_MAX_SIZE", "copy_json", "dumps", "is_flat", "loads"]
 
 #: Default cap on the size of one JSON document, in bytes.
 DEFAULT_MAX_SIZE = 256 * 1024
@@ -65,6 +67,8 @@ _DECODER = json.JSONDecoder(
     parse_int=_int if sys.version_info < (3, 11) else None,
     strict=True,
 )
+# The decoder's own scanner (what JSONDecoder.raw_decode calls), with the same hooks.
+_SCAN: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(cast(Any, _DECODER))
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
@@ -121,7 +125,13 @@ def loads(
     if text.count("[") + text.count("{") > max_depth and _depth(text) > max_depth:
         raise ExceededLimitError(f"JSON nested deeper than {max_depth}")
     try:
-        return _DECODER.decode(text)
+        # The scanner alone parses a document with no surrounding whitespace, the usual
+        # case; anything else (whitespace, trailing data, an error) takes the full path.
+        try:
+            value, end = _SCAN(text, 0)
+        except StopIteration:
+            return _DECODER.decode(text)
+        return value if end == len(text) else _DECODER.decode(text)
     except _Reject as exc:
         raise error(f"invalid JSON: {exc}") from None
     except (ValueError, RecursionError):
@@ -132,3 +142,18 @@ def loads(
 def dumps(obj: Any) -> bytes:
     """Serialize ``obj`` as compact UTF-8 JSON (no whitespace, no NaN)."""
     return _ENCODER.encode(obj).encode("utf-8")
+
+
+_CONTAINERS = (dict, list)
+
+
+def copy_json(value: Any) -> Any:
+    """Deep-copy a parsed JSON object or array (only those are mutable in parsed JSON)."""
+    if type(value) is dict:
+        return {k: v if type(v) not in _CONTAINERS else copy_json(v) for k, v in value.items()}
+    return [v if type(v) not in _CONTAINERS else copy_json(v) for v in value]
+
+
+def is_flat(obj: dict[str, Any]) -> bool:
+    """Whether a parsed JSON object holds no object or array: ``dict(obj)`` is a deep copy."""
+    return not any(type(v) in _CONTAINERS for v in obj.values())

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Literal
+
+from ._frozen import Frozen
 
 __all__ = ["KeyRequirement", "Operation"]
 
@@ -13,8 +14,7 @@ __all__ = ["KeyRequirement", "Operation"]
 Operation = Literal["sign", "verify", "encrypt", "decrypt"]
 
 
-@dataclass(frozen=True, slots=True)
-class KeyRequirement:
+class KeyRequirement(Frozen):
     """The keys an algorithm accepts (RFC 8725 section 3.1: the key must fit the alg).
 
     Attributes:
@@ -36,7 +36,39 @@ class KeyRequirement:
     use: Literal["sig", "enc"]
     key_ops: Mapping[Operation, frozenset[str]]
     private_for: frozenset[Operation]
-    bound_aliases: frozenset[str] = frozenset()
+    bound_aliases: frozenset[str]
+
+    __slots__ = (
+        "bound_aliases",
+        "crvs",
+        "exact_bits",
+        "key_ops",
+        "ktys",
+        "min_bits",
+        "private_for",
+        "use",
+    )
+
+    def __init__(
+        self,
+        ktys: frozenset[str],
+        crvs: frozenset[str],
+        min_bits: int,
+        exact_bits: int,
+        use: Literal["sig", "enc"],
+        key_ops: Mapping[Operation, frozenset[str]],
+        private_for: frozenset[Operation],
+        bound_aliases: frozenset[str] = frozenset(),
+    ) -> None:
+        setattr_ = object.__setattr__
+        setattr_(self, "ktys", ktys)
+        setattr_(self, "crvs", crvs)
+        setattr_(self, "min_bits", min_bits)
+        setattr_(self, "exact_bits", exact_bits)
+        setattr_(self, "use", use)
+        setattr_(self, "key_ops", key_ops)
+        setattr_(self, "private_for", private_for)
+        setattr_(self, "bound_aliases", bound_aliases)
 
 
 SIGNATURE_OPS: Mapping[Operation, frozenset[str]] = {

@@ -49,8 +49,35 @@ _OKP_SIZES: Mapping[str, int] = {"X25519": 32, "X448": 56}
 
 ECDH_CURVES = frozenset({*_EC_CURVES, *_OKP_SIZES})
 
-_PRIVATE = (ec.EllipticCurvePrivateKey, x25519.X25519PrivateKey, x448.X448PrivateKey)
-_PUBLIC = (ec.EllipticCurvePublicKey, x25519.X25519PublicKey, x448.X448PublicKey)
+_FAMILIES = (
+    ("EC", ec.EllipticCurvePrivateKey, ec.EllipticCurvePublicKey),
+    ("X25519", x25519.X25519PrivateKey, x25519.X25519PublicKey),
+    ("X448", x448.X448PrivateKey, x448.X448PublicKey),
+)
+# Concrete key class -> (family, is_private), so that the abstract-class isinstance checks
+# (several per message) run once per class. Only `cryptography`'s own classes are kept,
+# a bounded set; a proxy whose __class__ differs from its type is classified every time.
+_KINDS: dict[type, tuple[str, bool] | None] = {}
+
+
+def _kind(key: Any) -> tuple[str, bool] | None:
+    """(``EC``, ``X25519`` or ``X448``, whether private) for an ECDH key object, else None."""
+    cls = type(key)
+    if cls in _KINDS:
+        return _KINDS[cls]
+    kind = None
+    for family, private_cls, public_cls in _FAMILIES:
+        if isinstance(key, private_cls | public_cls):
+            kind = family, isinstance(key, private_cls)
+            break
+    if key.__class__ is cls and cls.__module__.startswith("cryptography."):
+        _KINDS[cls] = kind
+    return kind
+
+
+def _is_private(key: Any) -> bool:
+    kind = _kind(key)
+    return kind is not None and kind[1]
 
 
 def curve_of(key: Any) -> str:
@@ -59,14 +86,13 @@ def curve_of(key: Any) -> str:
     Raises:
         TypeError: not an EC (P-256/384/521), X25519 or X448 key.
     """
-    if isinstance(key, (ec.EllipticCurvePrivateKey, ec.EllipticCurvePublicKey)):
+    kind = _kind(key)
+    if kind is not None:
+        if kind[0] != "EC":
+            return kind[0]
         crv = _EC_NAMES.get(key.curve.name)
         if crv is not None:
             return crv
-    elif isinstance(key, (x25519.X25519PrivateKey, x25519.X25519PublicKey)):
-        return "X25519"
-    elif isinstance(key, (x448.X448PrivateKey, x448.X448PublicKey)):
-        return "X448"
     raise TypeError("ECDH-ES needs a P-256, P-384, P-521, X25519 or X448 key")
 
 
@@ -138,7 +164,7 @@ def agree(private: Any, public: Any) -> bytes:
         ValueError: the agreement failed, or X25519/X448 produced the all-zero secret
             (RFC 7748 section 6).
     """
-    if isinstance(private, ec.EllipticCurvePrivateKey):
+    if _kind(private) == ("EC", True):
         # An x-coordinate of zero is a legitimate P-256 result (Wycheproof tc3); the
         # point itself was checked to be on the curve.
         return bytes(private.exchange(_ECDH, public))
@@ -192,11 +218,11 @@ def ecdh_es(kw_bits: int | None) -> KeyManagement:
         ephemeral: Any = None,
         iv: bytes | None = None,
     ) -> Wrapped:
-        public = key.public_key() if isinstance(key, _PRIVATE) else key
+        public = key.public_key() if _is_private(key) else key
         crv = curve_of(public)
         if ephemeral is None:
             ephemeral = _generate(crv)
-        elif curve_of(ephemeral) != crv or not isinstance(ephemeral, _PRIVATE):
+        elif curve_of(ephemeral) != crv or not _is_private(ephemeral):
             raise ValueError("the ephemeral key must be a private key on the recipient's curve")
         z = agree(ephemeral, public)
         apu = caller_header_bytes(header, "apu")
@@ -218,7 +244,7 @@ def ecdh_es(kw_bits: int | None) -> KeyManagement:
         *,
         max_p2c: int,
     ) -> bytes:
-        if not isinstance(key, _PRIVATE):
+        if not _is_private(key):
             raise TypeError("ECDH-ES decryption needs the recipient's private key")
         # RFC 7516 5.2 step 10: with direct key agreement the encrypted key must be empty.
         if kw_bits is None and encrypted_key:

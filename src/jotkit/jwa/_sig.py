@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hmac as _hmac
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
@@ -21,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
 )
 
 from ._base import SIGNATURE_OPS, KeyRequirement, Operation
+from ._frozen import Frozen
 
 __all__ = ["JWS_ALGORITHMS", "SignatureAlgorithm", "constant_time_equal"]
 
@@ -30,8 +30,7 @@ constant_time_equal = _hmac.compare_digest
 _ASYMMETRIC_PRIVATE: frozenset[Operation] = frozenset({"sign"})
 
 
-@dataclass(frozen=True, slots=True)
-class SignatureAlgorithm:
+class SignatureAlgorithm(Frozen):
     """One JWS ``alg``: how to sign and verify, and which keys fit.
 
     ``sign(key_obj, data)`` takes the private ``cryptography`` object (or the secret bytes
@@ -43,6 +42,21 @@ class SignatureAlgorithm:
     requirement: KeyRequirement
     sign: Callable[[Any, bytes], bytes]
     verify: Callable[[Any, bytes, bytes], bool]
+
+    __slots__ = ("name", "requirement", "sign", "verify")
+
+    def __init__(
+        self,
+        name: str,
+        requirement: KeyRequirement,
+        sign: Callable[[Any, bytes], bytes],
+        verify: Callable[[Any, bytes, bytes], bool],
+    ) -> None:
+        setattr_ = object.__setattr__
+        setattr_(self, "name", name)
+        setattr_(self, "requirement", requirement)
+        setattr_(self, "sign", sign)
+        setattr_(self, "verify", verify)
 
 
 def _requirement(kty: str, crvs: frozenset[str] = frozenset(), min_bits: int = 0) -> KeyRequirement:
@@ -131,10 +145,17 @@ def ecdsa(name: str, crv: str, size: int, hash_alg: hashes.HashAlgorithm) -> Sig
     [1, n-1] (CVE-2022-21449, "psychic signatures").
     """
     order = _CURVE_ORDERS[crv]
-    algorithm = ec.ECDSA(hash_alg)
+    # Built on first use: creating an ECDSA object loads the OpenSSL backend (and
+    # threading), about 2.5 ms that ``import jotkit`` would otherwise pay up front.
+    built: list[ec.ECDSA] = []
+
+    def algorithm() -> ec.ECDSA:
+        if not built:
+            built.append(ec.ECDSA(hash_alg))
+        return built[0]
 
     def sign(key: Any, data: bytes) -> bytes:
-        r, s = decode_dss_signature(key.sign(data, algorithm))
+        r, s = decode_dss_signature(key.sign(data, algorithm()))
         return r.to_bytes(size, "big") + s.to_bytes(size, "big")
 
     def verify(key: Any, data: bytes, signature: bytes) -> bool:
@@ -145,7 +166,7 @@ def ecdsa(name: str, crv: str, size: int, hash_alg: hashes.HashAlgorithm) -> Sig
         if not (0 < r < order and 0 < s < order):
             return False
         try:
-            key.verify(encode_dss_signature(r, s), data, algorithm)
+            key.verify(encode_dss_signature(r, s), data, algorithm())
         except InvalidSignature:
             return False
         return True

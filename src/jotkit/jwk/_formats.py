@@ -28,12 +28,15 @@ Loaded = tuple[Any, "x509.Certificate | None"]
 _SSH_PUBLIC_PREFIXES = (b"ssh-", b"ecdsa-sha2-", b"sk-ssh-", b"sk-ecdsa-")
 _LOAD_ERRORS = (ValueError, TypeError, UnsupportedAlgorithm)
 _BOM = b"\xef\xbb\xbf"
+_CERTIFICATE_LABELS = (b"CERTIFICATE", b"X509 CERTIFICATE", b"TRUSTED CERTIFICATE")
 # Base64 text (standard or URL-safe, padded or not, wrapped or not) of a DER SEQUENCE:
 # a PEM body without its armour. Tag 0x30 always encodes to a leading "M".
 _ARMOURLESS = re.compile(rb"M[A-Za-z0-9+/_\-]+={0,2}\Z")
 
 
 def _as_bytes(data: bytes | str) -> bytes:
+    if type(data) is bytes:
+        return data
     if isinstance(data, str):
         return data.encode("utf-8")
     if isinstance(data, bytes | bytearray | memoryview):
@@ -51,20 +54,21 @@ def load_pem(data: bytes | str, password: bytes | str | None) -> Loaded:
     Raises:
         InvalidKeyError: not a PEM key or certificate, or a wrong password.
     """
-    raw = _as_bytes(data).strip()
-    if not raw.startswith(b"-----BEGIN "):
+    raw = data if type(data) is bytes and data[:11] == b"-----BEGIN " else _as_bytes(data).strip()
+    if raw[:11] != b"-----BEGIN ":
         raise InvalidKeyError("not PEM: expected a '-----BEGIN ...' line")
     label = raw[11 : raw.find(b"-----", 11)]
-    from cryptography import x509  # deferred: x509 costs ~90 ms of import time
-
     try:
-        if label in (b"CERTIFICATE", b"X509 CERTIFICATE", b"TRUSTED CERTIFICATE"):
+        if label in _CERTIFICATE_LABELS:
+            from cryptography import x509  # deferred: x509 costs ~90 ms of import time
+
             cert = x509.load_pem_x509_certificate(raw)
             return cert.public_key(), cert
         if label == b"OPENSSH PRIVATE KEY":
             return serialization.load_ssh_private_key(raw, _password(password)), None
         if label.endswith(b"PRIVATE KEY"):
-            return serialization.load_pem_private_key(raw, _password(password)), None
+            secret = None if password is None else _password(password)
+            return serialization.load_pem_private_key(raw, secret), None
         return serialization.load_pem_public_key(raw), None
     except _LOAD_ERRORS as exc:
         raise InvalidKeyError(

@@ -52,5 +52,5 @@ def generate(alg: str) -> _material.Parsed:
     crv = next(c for c in _CURVE_PREFERENCE if c in req.crvs)
     if crv in _material.EC_CURVES:
         return _material.describe(ec.generate_private_key(_material.EC_CURVES[crv][0]))
-    private_cls = _material.OKP_CURVES[crv][0]
+    private_cls = _material.okp_classes(crv)[0]
     return _material.describe(private_cls.generate())

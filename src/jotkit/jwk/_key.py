@@ -7,6 +7,7 @@ Every check that decides whether a key may serve an algorithm lives in :meth:`Ke
 from __future__ import annotations
 
 import copy
+import sys
 import warnings
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -18,13 +19,21 @@ from .. import _json
 from .._b64 import b64encode_str
 from ..errors import AlgorithmNotAllowedError, InvalidKeyError, SecurityWarning
 from ..jwa import KeyRequirement, Operation, constant_time_equal
-from . import _export, _formats, _material
-from ._members import parse_members
+from . import _formats, _material
 
+# JWK members, export and generation load on first use (import time). Key material and
+# formats stay imported: an import statement in a function costs ~1 us per call, and
+# from_pem / from_secret are hot paths.
 if TYPE_CHECKING:
     from cryptography import x509
 
+    from ._material import Parsed
+
 __all__ = ["AlgorithmDescriptor", "Key"]
+
+# The members of a key that has none: read-only, so one instance serves every such key.
+_NONE: Mapping[str, Any] = MappingProxyType({})
+_NO_METADATA: Mapping[str, Any] = _NONE
 
 
 class AlgorithmDescriptor(Protocol):
@@ -48,6 +57,7 @@ class Key:
         "_certificate",
         "_crv",
         "_crypto",
+        "_is_private",
         "_kty",
         "_members",
         "_private_override",
@@ -58,6 +68,7 @@ class Key:
     _kty: str
     _crv: str | None
     _crypto: Any
+    _is_private: bool
     _public_crypto: Any
     _size: int
     _members: Mapping[str, Any]
@@ -71,13 +82,13 @@ class Key:
     @classmethod
     def _make(
         cls,
-        parsed: _material.Parsed,
+        parsed: Parsed,
         members: Mapping[str, Any],
-        *,
         certificate: x509.Certificate | None = None,
         allow_weak: bool = False,
         private_override: Mapping[str, Any] | None = None,
         warn: bool = True,
+        public: Any = None,
     ) -> Key:
         kty, crv, crypto, is_private, size = parsed
         self = object.__new__(cls)
@@ -85,12 +96,15 @@ class Key:
         setattr_(self, "_kty", kty)
         setattr_(self, "_crv", crv)
         setattr_(self, "_crypto", crypto)
-        public = crypto.public_key() if is_private and kty != "oct" else crypto
+        setattr_(self, "_is_private", is_private or kty == "oct")
+        if not is_private or kty == "oct":
+            public = crypto
+        # A private key's public half, unless given, is derived on first use (public_crypto).
         setattr_(self, "_public_crypto", public)
         setattr_(self, "_size", size)
         # Copies throughout: a caller holding the imported dict (or a to_jwk result) must
         # not be able to widen key_ops or swap x5c on a key that was already checked.
-        setattr_(self, "_members", MappingProxyType(_detached(members)))
+        setattr_(self, "_members", MappingProxyType(_detached(members)) if members else _NONE)
         setattr_(self, "_certificate", certificate)
         setattr_(self, "_allow_weak", allow_weak)
         override = None if private_override is None else _detached(private_override)
@@ -119,6 +133,8 @@ class Key:
             InvalidKeyError: missing, malformed or inconsistent members; an invalid key.
             MalformedError: the JSON text is not strict JSON.
         """
+        from ._members import parse_members
+
         if isinstance(jwk, str | bytes):
             jwk = _json.loads(jwk)
         if not isinstance(jwk, Mapping):
@@ -156,6 +172,7 @@ class Key:
                 (PEM, DER, OpenSSH, JWK JSON): a public key must never become an HMAC
                 secret (PyJWT CVE-2022-29217, python-jose CVE-2024-33663).
         """
+
         if not isinstance(secret, bytes | bytearray):
             raise TypeError("an oct secret must be bytes; encode text explicitly")
         secret = bytes(secret)
@@ -189,8 +206,9 @@ class Key:
         Raises:
             InvalidKeyError: not a supported PEM key, or a wrong password.
         """
+
         obj, cert = _formats.load_pem(data, password)
-        return cls._wrap(obj, cert, kid=kid, alg=alg, allow_weak=allow_weak)
+        return cls._wrap(obj, cert, kid, alg, allow_weak)
 
     @classmethod
     def from_der(
@@ -207,8 +225,9 @@ class Key:
         Raises:
             InvalidKeyError: not a supported DER key, or a wrong password.
         """
+
         obj, cert = _formats.load_der(data, password)
-        return cls._wrap(obj, cert, kid=kid, alg=alg, allow_weak=allow_weak)
+        return cls._wrap(obj, cert, kid, alg, allow_weak)
 
     @classmethod
     def from_openssh(
@@ -225,8 +244,9 @@ class Key:
         Raises:
             InvalidKeyError: not a supported OpenSSH key, or a wrong password.
         """
+
         obj, cert = _formats.load_openssh(data, password)
-        return cls._wrap(obj, cert, kid=kid, alg=alg, allow_weak=allow_weak)
+        return cls._wrap(obj, cert, kid, alg, allow_weak)
 
     @classmethod
     def from_cryptography(
@@ -242,16 +262,22 @@ class Key:
         Raises:
             TypeError: an unsupported object.
         """
-        from cryptography import x509  # deferred: x509 costs ~90 ms of import time
 
-        cert = obj if isinstance(obj, x509.Certificate) else None
-        if cert is not None:
+        cert = None
+        # Only a loaded x509 module can have made a certificate (it costs ~90 ms to import).
+        x509 = sys.modules.get("cryptography.x509")
+        if x509 is not None and isinstance(obj, x509.Certificate):
+            cert = obj
             obj = cert.public_key()
         # The application built this object itself: an unsupported one is its own mistake
         # (TypeError), unlike key bytes from elsewhere, which _wrap reports as InvalidKeyError.
-        parsed = _material.describe(obj)
+        parsed, public = _material.describe_key(obj)
         return cls._make(
-            parsed, _metadata(kid=kid, alg=alg), certificate=cert, allow_weak=allow_weak
+            parsed,
+            _metadata(kid=kid, alg=alg),
+            certificate=cert,
+            allow_weak=allow_weak,
+            public=public,
         )
 
     @classmethod
@@ -259,18 +285,17 @@ class Key:
         cls,
         obj: Any,
         cert: x509.Certificate | None,
-        *,
         kid: str | None,
         alg: str | None,
         allow_weak: bool,
     ) -> Key:
         try:
-            parsed = _material.describe(obj)
+            parsed, public = _material.describe_key(obj)
         except TypeError as exc:
             raise InvalidKeyError(str(exc)) from None
-        return cls._make(
-            parsed, _metadata(kid=kid, alg=alg), certificate=cert, allow_weak=allow_weak
-        )
+        members = _NO_METADATA if kid is None and alg is None else _metadata(kid=kid, alg=alg)
+        # Positional arguments here and above: the per-key hot path of from_pem and from_der.
+        return cls._make(parsed, members, cert, allow_weak, None, True, public)
 
     @classmethod
     def generate(cls, alg: str, *, kid: str | None = None) -> Key:
@@ -322,7 +347,7 @@ class Key:
     @property
     def is_private(self) -> bool:
         """Whether the key can sign and decrypt (always True for a secret)."""
-        return self._crypto is not self._public_crypto or self._kty == "oct"
+        return self._is_private
 
     @property
     def size(self) -> int:
@@ -337,7 +362,12 @@ class Key:
     @property
     def public_crypto(self) -> Any:
         """The public `cryptography` object (the secret bytes for an oct key)."""
-        return self._public_crypto
+        public = self._public_crypto
+        if public is None:
+            # Derived once, on first use; racing threads derive equal objects.
+            public = self._crypto.public_key()
+            object.__setattr__(self, "_public_crypto", public)
+        return public
 
     @property
     def certificate(self) -> x509.Certificate | None:
@@ -411,7 +441,7 @@ class Key:
                 raise ValueError("an oct key is all secret: pass private=True to export it")
             material: dict[str, Any] = {"kty": "oct", "k": b64encode_str(self._crypto)}
         else:
-            material = dict(_material.public_members(self._kty, self._crv, self._public_crypto))
+            material = dict(_material.public_members(self._kty, self._crv, self.public_crypto))
             if private and self.is_private:
                 if self._private_override is not None:
                     material.update(_detached(self._private_override))
@@ -430,7 +460,7 @@ class Key:
         if not self.is_private:
             return self
         return type(self)._make(
-            (self._kty, self._crv, self._public_crypto, False, self._size),
+            (self._kty, self._crv, self.public_crypto, False, self._size),
             self._members,
             certificate=self._certificate,
             allow_weak=self._allow_weak,
@@ -462,8 +492,10 @@ class Key:
             raise ValueError("this is a public key")
         if private and self._private_override is not None:
             raise ValueError("a multi-prime RSA key can be exported only as a JWK")
+        from ._export import serialize
+
         secret = self._crypto if private else None
-        return _export.serialize(self._public_crypto, secret, encoding, password)
+        return serialize(self.public_crypto, secret, encoding, password)
 
     def thumbprint(self, hash_name: str = "sha256") -> str:
         """Return the RFC 7638 JWK thumbprint, base64url (SHA-256 unless told otherwise).
@@ -471,11 +503,13 @@ class Key:
         Raises:
             ValueError: an unsupported hash name.
         """
+        from ._export import thumbprint
+
         if self._kty == "oct":
             required: dict[str, Any] = {"k": b64encode_str(self._crypto), "kty": "oct"}
         else:
-            required = _material.public_members(self._kty, self._crv, self._public_crypto)
-        return _export.thumbprint(required, hash_name)
+            required = _material.public_members(self._kty, self._crv, self.public_crypto)
+        return thumbprint(required, hash_name)
 
     def thumbprint_uri(self, hash_name: str = "sha256") -> str:
         """Return the RFC 9278 thumbprint URI (``urn:ietf:params:oauth:jwk-thumbprint:...``).
@@ -483,19 +517,20 @@ class Key:
         Raises:
             ValueError: an unsupported hash name.
         """
+        from ._export import THUMBPRINT_HASHES
+
         thumb = self.thumbprint(hash_name)
-        return (
-            f"urn:ietf:params:oauth:jwk-thumbprint:{_export.THUMBPRINT_HASHES[hash_name]}:{thumb}"
-        )
+        return f"urn:ietf:params:oauth:jwk-thumbprint:{THUMBPRINT_HASHES[hash_name]}:{thumb}"
 
     def _same_public(self, other: Any) -> bool:
+
         try:
             theirs = _material.describe(other)
         except TypeError:
             return False
         if theirs[0] != self._kty or theirs[1] != self._crv:
             return False
-        mine = _material.public_members(self._kty, self._crv, self._public_crypto)
+        mine = _material.public_members(self._kty, self._crv, self.public_crypto)
         return mine == _material.public_members(theirs[0], theirs[1], other)
 
     def __eq__(self, other: object) -> bool:

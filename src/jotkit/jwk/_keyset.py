@@ -8,7 +8,6 @@ from typing import Any
 from .. import _json
 from ..errors import InvalidKeyError, KeyNotFoundError, MultipleKeysMatchedError
 from ..jwa import Operation
-from ._generate import descriptors
 from ._key import AlgorithmDescriptor, Key
 from ._material import CURVES, KEY_TYPES
 
@@ -105,6 +104,8 @@ class KeySet:
         if use is not None:
             keys = [k for k in keys if k.use in (None, use)]
         if alg is not None:
+            from ._generate import descriptors
+
             fitting = [d for d in descriptors() if d.name == alg]
             keys = [k for k in keys if any(_fits_any(k, d) for d in fitting)]
         return list(keys)

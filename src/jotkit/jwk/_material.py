@@ -8,11 +8,12 @@ key object, never per operation.
 
 from __future__ import annotations
 
+import importlib
 import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa, x448, x25519
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from .._b64 import b64decode, b64encode_str
 from ..errors import InvalidKeyError, MalformedError
@@ -25,7 +26,9 @@ __all__ = [
     "MAX_RSA_BITS",
     "OKP_CURVES",
     "describe",
+    "describe_key",
     "from_members",
+    "okp_classes",
     "private_members",
     "public_members",
 ]
@@ -39,14 +42,27 @@ EC_CURVES: Mapping[str, tuple[ec.EllipticCurve, int]] = {
 }
 _EC_NAMES: Mapping[str, str] = {curve.name: crv for crv, (curve, _) in EC_CURVES.items()}
 
-# crv -> (private class, public class, key length in bytes, size in bits)
-OKP_CURVES: Mapping[str, tuple[Any, Any, int, int]] = {
-    "Ed25519": (ed25519.Ed25519PrivateKey, ed25519.Ed25519PublicKey, 32, 256),
-    "Ed448": (ed448.Ed448PrivateKey, ed448.Ed448PublicKey, 57, 456),
-    "X25519": (x25519.X25519PrivateKey, x25519.X25519PublicKey, 32, 256),
-    "X448": (x448.X448PrivateKey, x448.X448PublicKey, 56, 448),
+# crv -> (key length in bytes, size in bits); the classes load on first use (okp_classes):
+# each of these `cryptography` modules costs ~0.2 ms of import time.
+OKP_CURVES: Mapping[str, tuple[int, int]] = {
+    "Ed25519": (32, 256),
+    "Ed448": (57, 456),
+    "X25519": (32, 256),
+    "X448": (56, 448),
 }
 CURVES = frozenset(EC_CURVES) | frozenset(OKP_CURVES)
+_OKP_CLASSES: dict[str, tuple[Any, Any]] = {}
+
+
+def okp_classes(crv: str) -> tuple[Any, Any]:
+    """Return the (private, public) `cryptography` classes of an OKP curve."""
+    classes = _OKP_CLASSES.get(crv)
+    if classes is None:
+        module = importlib.import_module(f"cryptography.hazmat.primitives.asymmetric.{crv.lower()}")
+        classes = getattr(module, f"{crv}PrivateKey"), getattr(module, f"{crv}PublicKey")
+        _OKP_CLASSES[crv] = classes
+    return classes
+
 
 #: The largest RSA modulus accepted, in bits (OpenSSL's own limit for RSA operations).
 MAX_RSA_BITS = 16384
@@ -219,7 +235,8 @@ def _check_edwards(crv: str, x: bytes) -> None:
 
 def _okp(jwk: Mapping[str, Any]) -> Parsed:
     crv = _crv(jwk, OKP_CURVES)
-    private_cls, public_cls, length, bits = OKP_CURVES[crv]
+    length, bits = OKP_CURVES[crv]
+    private_cls, public_cls = okp_classes(crv)
     x = _fixed(jwk, "x", length)
     _check_edwards(crv, x)
     try:
@@ -255,6 +272,39 @@ def from_members(jwk: Mapping[str, Any]) -> Parsed:
     return _PARSERS[kty](jwk)
 
 
+# Concrete `cryptography` key class -> (kty, OKP curve, is_private). The abstract-class
+# isinstance checks behind it run once per class rather than once per key; only the
+# library's own classes are remembered, so the map is bounded by what it defines.
+_KINDS: dict[type, tuple[str, str | None, bool]] = {}
+
+
+def _classify(obj: Any) -> tuple[str, str | None, bool]:
+    if isinstance(obj, rsa.RSAPrivateKey):
+        return "RSA", None, True
+    if isinstance(obj, rsa.RSAPublicKey):
+        return "RSA", None, False
+    if isinstance(obj, ec.EllipticCurvePrivateKey):
+        return "EC", None, True
+    if isinstance(obj, ec.EllipticCurvePublicKey):
+        return "EC", None, False
+    for crv in OKP_CURVES:
+        private_cls, public_cls = okp_classes(crv)
+        if isinstance(obj, private_cls | public_cls):
+            return "OKP", crv, isinstance(obj, private_cls)
+    raise TypeError(f"unsupported key object {type(obj).__name__}")
+
+
+def _kind(obj: Any) -> tuple[str, str | None, bool]:
+    cls = type(obj)
+    kind = _KINDS.get(cls)
+    if kind is None:
+        kind = _classify(obj)
+        # A proxy's __class__ can differ from its type: classify those every time.
+        if obj.__class__ is cls and cls.__module__.startswith("cryptography."):
+            _KINDS[cls] = kind
+    return kind
+
+
 def describe(obj: Any) -> Parsed:
     """Describe a `cryptography` key object as a parsed key.
 
@@ -262,22 +312,33 @@ def describe(obj: Any) -> Parsed:
         TypeError: the object is not a key type jotkit supports.
         InvalidKeyError: an RSA key with the ROCA fingerprint, an Edwards key of small order.
     """
-    if isinstance(obj, rsa.RSAPrivateKey | rsa.RSAPublicKey):
-        public = obj.public_key() if isinstance(obj, rsa.RSAPrivateKey) else obj
-        _check_modulus(public.public_numbers().n)
-        return "RSA", None, obj, isinstance(obj, rsa.RSAPrivateKey), obj.key_size
-    if isinstance(obj, ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey):
-        crv = _EC_NAMES.get(obj.curve.name)
+    return describe_key(obj)[0]
+
+
+def describe_key(obj: Any) -> tuple[Parsed, Any]:
+    """Like :func:`describe`, also returning the public key object when a check derived it.
+
+    Returns None for the public key of an EC private key: no check needs it, and the key
+    derives it on first use.
+
+    Raises:
+        TypeError: the object is not a key type jotkit supports.
+        InvalidKeyError: an RSA key with the ROCA fingerprint, an Edwards key of small order.
+    """
+    kty, okp_crv, is_private = _kind(obj)
+    if kty == "EC":
+        curve = obj.curve
+        crv = _EC_NAMES.get(curve.name)
         if crv is None:
-            raise TypeError(f"unsupported curve {obj.curve.name}")
-        return "EC", crv, obj, isinstance(obj, ec.EllipticCurvePrivateKey), obj.curve.key_size
-    for crv, (private_cls, public_cls, _, bits) in OKP_CURVES.items():
-        if isinstance(obj, private_cls | public_cls):
-            is_private = isinstance(obj, private_cls)
-            public = obj.public_key() if is_private else obj
-            _check_edwards(crv, public.public_bytes_raw())
-            return "OKP", crv, obj, is_private, bits
-    raise TypeError(f"unsupported key object {type(obj).__name__}")
+            raise TypeError(f"unsupported curve {curve.name}")
+        return ("EC", crv, obj, is_private, curve.key_size), None if is_private else obj
+    public = obj.public_key() if is_private else obj
+    if kty == "RSA":
+        _check_modulus(public.public_numbers().n)
+        return ("RSA", None, obj, is_private, obj.key_size), public
+    assert okp_crv is not None
+    _check_edwards(okp_crv, public.public_bytes_raw())
+    return ("OKP", okp_crv, obj, is_private, OKP_CURVES[okp_crv][1]), public
 
 
 def _b64uint(value: int, length: int = 0) -> str:

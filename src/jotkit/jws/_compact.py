@@ -14,12 +14,14 @@ from ..errors import (
     InvalidSignatureError,
     MalformedJWSError,
 )
+from ..jwa import SignatureAlgorithm
+from ..jwa._lru import LRU
 from ..jwk import Key, KeyLike, select_key
 from ._header import allowed_algorithms, check_crit, decode_header, resolve_alg
 from ._result import VerifiedJWS
 from ._sign import build_header, signing_key
 
-__all__ = ["CompactVerifier", "sign_compact", "verify_compact"]
+__all__ = ["CompactVerifier", "sign_compact", "sign_encoded", "verify_compact"]
 
 
 def sign_compact(
@@ -62,10 +64,35 @@ def sign_compact(
     return b".".join((protected, shown, b64encode(signature))).decode("utf-8")
 
 
-class CompactVerifier:
-    """A pre-bound compact JWS verifier: key, allow-list and limits resolved once."""
+def sign_encoded(protected: bytes, body: bytes, signer: Key, descriptor: SignatureAlgorithm) -> str:
+    """Sign an already encoded protected header and base64url payload: the compact JWS.
 
-    __slots__ = ("_allowed", "_bound", "_key", "_limits")
+    For callers that built the header with :func:`build_header` and checked the key with
+    :func:`signing_key` (the JWT layer, which keeps encoded headers).
+    """
+    signature = descriptor.sign(signer.crypto, protected + b"." + body)
+    return b".".join((protected, body, b64encode(signature))).decode("ascii")
+
+
+#: Header segments kept per verifier, and the longest segment kept (a typical header is
+#: under 200 characters; longer ones, with certificates say, are parsed every time).
+HEADER_CACHE_SIZE = 32
+HEADER_CACHE_MAX_SEGMENT = 512
+
+# A parsed header: (header, its alg's table entry, the b64 value, no nested values).
+_Parsed = tuple[dict[str, Any], SignatureAlgorithm, bool, bool]
+
+
+class CompactVerifier:
+    """A pre-bound compact JWS verifier: key, allow-list and limits resolved once.
+
+    Tokens from one issuer share a handful of header segments, so each verifier keeps the
+    parsed form of the last few it accepted (strict JSON, ``alg`` allowed, ``crit`` and
+    ``b64`` checked), keyed by the exact segment text, and hands out a copy per token.
+    Only headers that passed every check are kept; the signature is checked every time.
+    """
+
+    __slots__ = ("_allowed", "_bound", "_headers", "_key", "_limits")
 
     def __init__(
         self, key: KeyLike, *, algorithms: Collection[str] | None, limits: Limits = DEFAULT_LIMITS
@@ -78,6 +105,7 @@ class CompactVerifier:
         self._allowed = allowed_algorithms(algorithms)
         self._key = key
         self._limits = limits
+        self._headers: LRU[str, _Parsed] = LRU(HEADER_CACHE_SIZE)
         # A single Key is checked against each allowed alg once, not per token.
         self._bound = {}
         if isinstance(key, Key):
@@ -125,9 +153,15 @@ class CompactVerifier:
                 raise MalformedJWSError("this is a JWE (5 segments), not a JWS")
             raise MalformedJWSError("a compact JWS has 3 segments")
         head, body, sig = parts
-        header = decode_header(head, self._limits)
-        descriptor = resolve_alg(header, self._allowed)
-        b64 = True if "b64" not in header and "crit" not in header else check_crit(header)
+        # Long segments are never kept: no need to hash one to look it up.
+        cached = self._headers.get(head) if len(head) <= HEADER_CACHE_MAX_SEGMENT else None
+        if cached is not None:
+            stored, descriptor, b64, flat = cached
+            # A copy per token: a caller (or a key callable) that changes its header
+            # must not change what the next token's header says (cache poisoning).
+            header = dict(stored) if flat else _json.copy_json(stored)
+        else:
+            header, descriptor, b64 = self._parse_header(head)
         if detached_payload is not None:
             if body:
                 raise MalformedJWSError("a detached JWS must have an empty payload segment")
@@ -155,6 +189,23 @@ class CompactVerifier:
         if not descriptor.verify(resolved.public_crypto, signing_input, signature):
             raise InvalidSignatureError()
         return payload, header, resolved
+
+    def _parse_header(self, segment: str) -> tuple[dict[str, Any], SignatureAlgorithm, bool]:
+        """Parse and check a protected header segment; keep a copy when it is short.
+
+        Raises:
+            MalformedJWSError, ExceededLimitError: not base64url of a strict JSON object,
+                or a ``crit``/``b64`` rule is broken.
+            AlgorithmNotAllowedError, UnsupportedAlgorithmError: ``alg`` is not allowed.
+        """
+        header = decode_header(segment, self._limits)
+        descriptor = resolve_alg(header, self._allowed)
+        b64 = True if "b64" not in header and "crit" not in header else check_crit(header)
+        if len(segment) <= HEADER_CACHE_MAX_SEGMENT:
+            flat = _json.is_flat(header)
+            stored = dict(header) if flat else _json.copy_json(header)
+            self._headers.put(segment, (stored, descriptor, b64, flat))
+        return header, descriptor, b64
 
 
 def _utf8(text: str) -> bytes:

@@ -7,6 +7,7 @@ and every signature must agree on ``b64`` (RFC 7797 section 3).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,15 @@ from ._result import VerifiedJWS
 from ._sign import build_header, signing_key
 
 __all__ = ["Signer", "sign_json", "verify_json"]
+
+# Measures an unprotected header as the JSON it came from. Unlike _json.dumps it takes
+# every value a JSON parser yields: a lone surrogate from a "\ud800" escape, and NaN in
+# a dict the caller parsed leniently (a crash there is a crash on untrusted input).
+_MEASURE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
+def _json_size(value: Mapping[str, Any]) -> int:
+    return len(_MEASURE.encode(value).encode("utf-8", "surrogatepass"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +132,7 @@ def _parse_entry(entry: Any, limits: Limits) -> tuple[str, dict[str, Any], dict[
     if not isinstance(unprotected, dict):
         raise MalformedJWSError("'header' must be an object")
     protected = decode_header(protected_b64, limits) if protected_b64 else {}
-    if unprotected and len(_json.dumps(unprotected)) > limits.max_header_size:
+    if unprotected and _json_size(unprotected) > limits.max_header_size:
         raise ExceededLimitError("an unprotected JWS header is too large")
     if protected.keys() & unprotected.keys():
         raise MalformedJWSError("protected and unprotected headers share a member")

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
+from ..jwa._frozen import Frozen
 from ..jwk import Key
 
 __all__ = ["VerifiedJWS"]
 
+# Stands for "no protected members given" (a fresh empty dict each time).
+_NOT_GIVEN: Any = object()
 
-@dataclass(frozen=True, slots=True)
-class VerifiedJWS:
+
+class VerifiedJWS(Frozen):
     """A verified JWS.
 
     Attributes:
@@ -26,5 +28,22 @@ class VerifiedJWS:
     payload: bytes
     header: Mapping[str, Any]
     key: Key
-    protected: Mapping[str, Any] = field(default_factory=dict)
-    index: int = 0
+    protected: Mapping[str, Any]
+    index: int
+
+    __slots__ = ("header", "index", "key", "payload", "protected")
+
+    def __init__(
+        self,
+        payload: bytes,
+        header: Mapping[str, Any],
+        key: Key,
+        protected: Mapping[str, Any] = _NOT_GIVEN,
+        index: int = 0,
+    ) -> None:
+        setattr_ = object.__setattr__
+        setattr_(self, "payload", payload)
+        setattr_(self, "header", header)
+        setattr_(self, "key", key)
+        setattr_(self, "protected", {} if protected is _NOT_GIVEN else protected)
+        setattr_(self, "index", index)

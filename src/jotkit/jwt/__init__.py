@@ -5,20 +5,28 @@
 path), encrypted JWTs (``encrypt`` / ``decrypt``), nested JWTs (``encode_nested`` /
 ``decode_nested``), unsecured JWTs (``encode_unsecured`` / ``decode_unsecured``, the
 only code that touches ``alg: none``) and ``unverified`` for debugging.
+
+Encrypted, nested and unsecured JWTs load on first use, so that ``import jotkit`` stays
+small for servers that only verify signed tokens.
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._decode import decode, decode_complete
 from ._encode import encode
-from ._encrypted import decrypt, encrypt
-from ._nested import decode_nested, encode_nested
-from ._numeric import Now
 from ._policy import ClaimsPolicy
 from ._result import DecodedJWT, UnverifiedJWT
-from ._unsecured import decode_unsecured, encode_unsecured
 from ._unverified import unverified
 from ._verifier import Verifier
+
+if TYPE_CHECKING:
+    from ._encrypted import decrypt, encrypt
+    from ._nested import decode_nested, encode_nested
+    from ._numeric import Now
+    from ._unsecured import decode_unsecured, encode_unsecured
 
 __all__ = [
     "ClaimsPolicy",
@@ -37,3 +45,22 @@ __all__ = [
     "encrypt",
     "unverified",
 ]
+
+_LAZY = {
+    "Now": "._numeric",
+    "decrypt": "._encrypted",
+    "encrypt": "._encrypted",
+    "decode_nested": "._nested",
+    "encode_nested": "._nested",
+    "decode_unsecured": "._unsecured",
+    "encode_unsecured": "._unsecured",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value

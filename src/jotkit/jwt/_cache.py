@@ -9,22 +9,13 @@ poisoning).
 
 from __future__ import annotations
 
-import threading
 from collections import OrderedDict
 from typing import Any, NamedTuple
 
+from .._json import copy_json, is_flat
 from ..jwk import Key
 
-__all__ = ["Entry", "TokenCache", "copy_json"]
-
-_CONTAINERS = (dict, list)
-
-
-def copy_json(value: Any) -> Any:
-    """Deep-copy a parsed JSON object or array (only those are mutable in parsed JSON)."""
-    if type(value) is dict:
-        return {k: v if type(v) not in _CONTAINERS else copy_json(v) for k, v in value.items()}
-    return [v if type(v) not in _CONTAINERS else copy_json(v) for v in value]
+__all__ = ["Entry", "TokenCache"]
 
 
 class Entry(NamedTuple):
@@ -45,6 +36,8 @@ class TokenCache:
         if isinstance(size, bool) or not isinstance(size, int) or size < 1:
             raise ValueError("cache must be a positive number of tokens (or 0/None for none)")
         self._size = size
+        import threading  # deferred: ~0.6 ms of import time, and only caches need it
+
         self._entries: OrderedDict[str, Entry] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -66,8 +59,7 @@ class TokenCache:
 
     def put(self, token: str, header: dict[str, Any], claims: dict[str, Any], key: Key) -> None:
         """Store a verified token, evicting the least recently used beyond the bound."""
-        flat = not any(type(v) in _CONTAINERS for v in claims.values())
-        entry = Entry(copy_json(header), copy_json(claims), key, flat)
+        entry = Entry(copy_json(header), copy_json(claims), key, is_flat(claims))
         with self._lock:
             self._entries[token] = entry
             self._entries.move_to_end(token)

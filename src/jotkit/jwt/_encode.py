@@ -7,12 +7,15 @@ jotkit never issues a token it would itself reject.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from .. import _json, jws
+from .._b64 import b64encode
 from ..errors import InvalidClaimError
+from ..jwa._lru import LRU
 from ..jwk import Key
+from ..jws._compact import sign_encoded
+from ..jws._sign import build_header, signing_key
 from ._checks import check_types
 from ._numeric import from_datetime
 
@@ -22,6 +25,8 @@ _TIME_CLAIMS = ("exp", "nbf", "iat")
 # A JWT's payload is always base64url JSON: an unencoded payload (RFC 7797) or another
 # critical extension would make the token mean something else to other verifiers.
 _FORBIDDEN_HEADERS = frozenset({"b64", "crit"})
+# (alg, kid, typ) -> the encoded protected header of a JWT with no extra header members.
+_HEADERS: LRU[tuple[str, str | None, str | None], bytes] = LRU(64)
 
 
 def claims_payload(claims: Mapping[str, Any]) -> bytes:
@@ -32,13 +37,20 @@ def claims_payload(claims: Mapping[str, Any]) -> bytes:
             wrong type, or a value is not JSON-serialisable.
         ValueError: a naive datetime, or a float that is not finite.
     """
-    if not isinstance(claims, Mapping):
+    if type(claims) is not dict and not isinstance(claims, Mapping):
         raise TypeError("claims must be a mapping")
-    if not all(isinstance(name, str) for name in claims):
-        raise TypeError("claim names must be strings")
+    for name in claims:
+        # json would turn a number key into a string: a claim the caller never named.
+        if type(name) is not str and not isinstance(name, str):
+            raise TypeError("claim names must be strings")
     converted = None
     for name in _TIME_CLAIMS:
         value = claims.get(name)
+        if value is None or type(value) is int or type(value) is float:
+            continue
+        # Deferred: a datetime value implies its module is loaded; numbers never need it.
+        from datetime import datetime
+
         if isinstance(value, datetime):
             if converted is None:
                 converted = dict(claims)
@@ -98,4 +110,17 @@ def encode(
         InvalidKeyError, AlgorithmNotAllowedError: the key does not fit ``alg``.
     """
     payload = claims_payload(claims)
-    return jws.sign_compact(payload, key, alg=alg, headers=jwt_header(headers, typ))
+    if headers is not None or not (typ is None or type(typ) is str):
+        return jws.sign_compact(payload, key, alg=alg, headers=jwt_header(headers, typ))
+    signer, descriptor = signing_key(key, alg)
+    kid = signer.kid
+    # The protected header depends only on (alg, kid, typ), all exact strings: encode it
+    # once. (A str subclass could compare equal to another key's kid: never cached.)
+    cache_key = (descriptor.name, kid, typ) if kid is None or type(kid) is str else None
+    protected = None if cache_key is None else _HEADERS.get(cache_key)
+    if protected is None:
+        header = build_header(descriptor.name, signer, jwt_header(None, typ))
+        protected = b64encode(_json.dumps(header))
+        if cache_key is not None:
+            _HEADERS.put(cache_key, protected)
+    return sign_encoded(protected, b64encode(payload), signer, descriptor)

@@ -10,17 +10,20 @@ a nested JWT is refused too: its inner signature must be checked, by
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._limits import DEFAULT_LIMITS, Limits
 from ..errors import MalformedJWTError
 from ..jwk import Key, KeyLike
 from ._checks import media_type
 from ._encode import claims_payload, jwt_header
-from ._numeric import Now
 from ._parse import JWE_SEGMENTS, compact_text, parse_claims
 from ._policy import ClaimsPolicy
+
+if TYPE_CHECKING:
+    from datetime import timedelta
+
+    from ._numeric import Now
 
 __all__ = ["decrypt", "encrypt", "is_nested"]
 

@@ -9,17 +9,20 @@ so an unsigned inner token is never accepted.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._limits import DEFAULT_LIMITS, Limits
 from ..errors import MalformedJWTError
 from ..jwk import Key, KeyLike
 from ._encode import encode
 from ._encrypted import is_nested
-from ._numeric import Now
 from ._parse import JWE_SEGMENTS, compact_text
 from ._verifier import Verifier
+
+if TYPE_CHECKING:
+    from datetime import timedelta
+
+    from ._numeric import Now
 
 __all__ = ["decode_nested", "encode_nested"]
 

@@ -9,13 +9,26 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from datetime import datetime, timedelta
-from typing import TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeGuard
 
-__all__ = ["Now", "from_datetime", "make_clock", "seconds"]
+__all__ = ["Now", "from_datetime", "make_clock", "number", "seconds"]
 
-#: What ``now=`` accepts: a NumericDate, an aware ``datetime``, or a callable giving either.
-Now: TypeAlias = int | float | datetime | Callable[[], int | float | datetime]
+# ``datetime`` is imported only where a value is not a plain number: it costs about 1 ms
+# of ``import jotkit``, and a datetime object cannot exist before its module is loaded.
+if TYPE_CHECKING:
+    from datetime import datetime, timedelta
+
+    #: What ``now=`` accepts: a NumericDate, an aware ``datetime``, or a callable giving either.
+    Now: TypeAlias = int | float | datetime | Callable[[], int | float | datetime]
+
+
+def __getattr__(name: str) -> Any:
+    # ``Now`` at run time (typing.get_args and the like): built on first access.
+    if name == "Now":
+        from datetime import datetime
+
+        return int | float | datetime | Callable[[], int | float | datetime]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _timestamp(value: datetime, name: str) -> float:
@@ -35,9 +48,19 @@ def from_datetime(value: datetime, name: str) -> int:
     return math.floor(_timestamp(value, name))
 
 
-def _number(value: object, name: str) -> float:
-    if isinstance(value, datetime):
-        return _timestamp(value, name)
+def number(value: object, name: str) -> float:
+    """Normalise a time: a NumericDate (int or float, not bool) or an aware ``datetime``.
+
+    Raises:
+        TypeError: not a number or a datetime.
+        ValueError: a naive datetime, or a number that is not finite.
+    """
+    kind = type(value)
+    if kind is not int and kind is not float:
+        from datetime import datetime
+
+        if isinstance(value, datetime):
+            return _timestamp(value, name)
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise TypeError(f"{name} must be a number or an aware datetime")
     if not math.isfinite(value):
@@ -52,7 +75,7 @@ def seconds(value: float | timedelta, name: str) -> float:
         TypeError: not a number or a timedelta.
         ValueError: negative or not finite.
     """
-    if isinstance(value, timedelta):
+    if _is_timedelta(value):
         result = value.total_seconds()
     elif isinstance(value, bool) or not isinstance(value, int | float):
         raise TypeError(f"{name} must be a number of seconds or a timedelta")
@@ -61,6 +84,15 @@ def seconds(value: float | timedelta, name: str) -> float:
     if not math.isfinite(result) or result < 0:
         raise ValueError(f"{name} must be a finite, non-negative duration")
     return result
+
+
+def _is_timedelta(value: object) -> TypeGuard[timedelta]:
+    kind = type(value)
+    if kind is int or kind is float:  # the usual case, without loading datetime
+        return False
+    from datetime import timedelta
+
+    return isinstance(value, timedelta)
 
 
 def make_clock(now: Now | None) -> float | Callable[[], float] | None:
@@ -75,7 +107,7 @@ def make_clock(now: Now | None) -> float | Callable[[], float] | None:
         source = now
 
         def clock() -> float:
-            return _number(source(), "now()")
+            return number(source(), "now()")
 
         return clock
-    return _number(now, "now")
+    return number(now, "now")

@@ -11,14 +11,18 @@ again on every use of a cached token.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from .. import _time
 from ..errors import ExpiredError, InvalidClaimError, MissingClaimError, NotYetValidError
+from ..jwa._frozen import Frozen
 from ._checks import check_types, media_type, run_checks
-from ._numeric import Now, make_clock, seconds
+from ._numeric import make_clock, seconds
+
+if TYPE_CHECKING:
+    from datetime import timedelta
+
+    from ._numeric import Now
 
 __all__ = ["ClaimsPolicy"]
 
@@ -62,8 +66,7 @@ def _checks(checks: Mapping[str, Any] | None) -> tuple[tuple[str, Any, bool], ..
     return tuple((name, expected, callable(expected)) for name, expected in checks.items())
 
 
-@dataclass(frozen=True, slots=True, init=False)
-class ClaimsPolicy:
+class ClaimsPolicy(Frozen):
     """The rules a JWT's claims must meet, normalised at construction.
 
     Attributes:
@@ -89,6 +92,18 @@ class ClaimsPolicy:
     checks: tuple[tuple[str, Any, bool], ...]
     now: float | Callable[[], float] | None
 
+    __slots__ = (
+        "audience",
+        "checks",
+        "issuer",
+        "leeway",
+        "max_age",
+        "now",
+        "required",
+        "subject",
+        "typ",
+    )
+
     def __init__(
         self,
         *,
@@ -111,16 +126,19 @@ class ClaimsPolicy:
             raise TypeError("subject must be a string")
         if typ is not None and not isinstance(typ, str):
             raise TypeError("typ must be a string such as 'JWT' or 'at+jwt'")
+        # The usual values (a string, zero leeway, nothing else) skip the helpers.
         setattr_ = object.__setattr__
         setattr_(self, "issuer", _strings(issuer, "issuer"))
         setattr_(self, "audience", _strings(audience, "audience"))
         setattr_(self, "subject", subject)
-        setattr_(self, "leeway", seconds(leeway, "leeway"))
+        zero = type(leeway) is int and leeway == 0
+        setattr_(self, "leeway", 0.0 if zero else seconds(leeway, "leeway"))
         setattr_(self, "max_age", None if max_age is None else seconds(max_age, "max_age"))
-        setattr_(self, "required", _names(required, "required"))
+        empty = type(required) is tuple and not required
+        setattr_(self, "required", _EMPTY if empty else _names(required, "required"))
         setattr_(self, "typ", None if typ is None else media_type(typ))
-        setattr_(self, "checks", _checks(checks))
-        setattr_(self, "now", make_clock(now))
+        setattr_(self, "checks", () if checks is None else _checks(checks))
+        setattr_(self, "now", None if now is None else make_clock(now))
 
     def current_time(self) -> float:
         """The time to check a token against, as a NumericDate."""
@@ -137,8 +155,20 @@ class ClaimsPolicy:
         Raises:
             ClaimsError: the first rule the token breaks (``.claim`` names it).
         """
+        self.check_at(claims, header, None)
+
+    def check_at(
+        self, claims: Mapping[str, Any], header: Mapping[str, Any], now: float | None
+    ) -> None:
+        """Apply every rule at ``now`` (None: the policy's own time, :meth:`current_time`).
+
+        Raises:
+            ClaimsError: the first rule the token breaks (``.claim`` names it).
+        """
         self.check_static(claims, header)
-        self.check_dynamic(claims, self.current_time())
+        if now is None:
+            now = _time.now() if self.now is None else self.current_time()
+        self.check_dynamic(claims, now)
 
     def check_static(self, claims: Mapping[str, Any], header: Mapping[str, Any]) -> None:
         """Apply the rules that do not depend on time: ``typ``, types, presence, values.

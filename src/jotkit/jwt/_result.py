@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from ..jwa._frozen import Frozen
 from ..jwk import Key
 
 __all__ = ["DecodedJWT", "UnverifiedJWT"]
 
 
-@dataclass(frozen=True, slots=True)
-class DecodedJWT:
+class DecodedJWT(Frozen):
     """A verified JWT whose claims passed the policy.
 
     Attributes:
@@ -24,9 +23,16 @@ class DecodedJWT:
     claims: dict[str, Any]
     key: Key
 
+    __slots__ = ("claims", "header", "key")
 
-@dataclass(frozen=True, slots=True)
-class UnverifiedJWT:
+    def __init__(self, header: dict[str, Any], claims: dict[str, Any], key: Key) -> None:
+        setattr_ = object.__setattr__
+        setattr_(self, "header", header)
+        setattr_(self, "claims", claims)
+        setattr_(self, "key", key)
+
+
+class UnverifiedJWT(Frozen):
     """A JWT read WITHOUT checking its signature or claims: for debugging only.
 
     Attributes:
@@ -36,3 +42,10 @@ class UnverifiedJWT:
 
     header: dict[str, Any]
     claims: dict[str, Any]
+
+    __slots__ = ("claims", "header")
+
+    def __init__(self, header: dict[str, Any], claims: dict[str, Any]) -> None:
+        setattr_ = object.__setattr__
+        setattr_(self, "header", header)
+        setattr_(self, "claims", claims)

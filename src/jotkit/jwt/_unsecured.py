@@ -9,17 +9,20 @@ else: a signed token given to :func:`decode_unsecured` is refused, not half-chec
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._b64 import b64encode
 from .._json import dumps
 from .._limits import DEFAULT_LIMITS, Limits
 from ..errors import AlgorithmNotAllowedError, MalformedJWTError
 from ._encode import claims_payload, jwt_header
-from ._numeric import Now
 from ._parse import JWS_SEGMENTS, compact_text, parse_header, parse_payload
 from ._policy import ClaimsPolicy
+
+if TYPE_CHECKING:
+    from datetime import timedelta
+
+    from ._numeric import Now
 
 __all__ = ["decode_unsecured", "encode_unsecured"]
 

@@ -9,19 +9,23 @@ per-token work.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from datetime import timedelta
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from .. import _json, jws
+from .._json import copy_json
 from .._limits import DEFAULT_LIMITS, Limits
 from ..errors import MalformedJWSError, MalformedJWTError
 from ..jwa import JWS_ALGORITHMS
 from ..jwk import Key, KeyLike, KeySet
-from ._cache import Entry, TokenCache, copy_json
-from ._numeric import Now
 from ._parse import JWS_SEGMENTS, compact_text
 from ._policy import ClaimsPolicy
 from ._result import DecodedJWT
+
+if TYPE_CHECKING:
+    from datetime import timedelta
+
+    from ._cache import Entry, TokenCache
+    from ._numeric import Now
 
 __all__ = ["Verifier", "signature_algorithms"]
 
@@ -106,7 +110,7 @@ class Verifier:
         setattr_(self, "_policy", policy)
         setattr_(self, "_limits", limits)
         setattr_(self, "_jws", jws.CompactVerifier(key, algorithms=allowed, limits=limits))
-        setattr_(self, "_cache", TokenCache(cache) if cache else None)
+        setattr_(self, "_cache", _token_cache(cache) if cache else None)
 
     def __setattr__(self, name: str, value: object) -> NoReturn:
         raise AttributeError("Verifier is immutable")
@@ -137,7 +141,7 @@ class Verifier:
         """
         cache = self._cache
         if cache is None:
-            return self._verify(token)[1]
+            return self._verify(token, None)[1]
         text = compact_text(token, self._limits, JWS_SEGMENTS)
         entry = self._hit(cache, text)
         if entry is None:
@@ -152,14 +156,21 @@ class Verifier:
         """
         cache = self._cache
         if cache is None:
-            return DecodedJWT(*self._verify(token))
+            return DecodedJWT(*self._verify(token, None))
         text = compact_text(token, self._limits, JWS_SEGMENTS)
         entry = self._hit(cache, text)
         if entry is None:
             return DecodedJWT(*self._verify_and_store(cache, text))
         return DecodedJWT(copy_json(entry.header), copy_json(entry.claims), entry.key)
 
-    def _verify(self, token: str | bytes) -> tuple[dict[str, Any], dict[str, Any], Key]:
+    def _verify(
+        self, token: str | bytes, now: float | None
+    ) -> tuple[dict[str, Any], dict[str, Any], Key]:
+        """Verify and check a token at ``now`` (None: the policy's own time).
+
+        Raises:
+            JotkitError: as :meth:`decode`.
+        """
         try:
             payload, header, key = self._jws.verify_parts(token)
         except MalformedJWSError:
@@ -180,9 +191,7 @@ class Verifier:
         )
         if type(claims) is not dict:
             raise MalformedJWTError("the JWT claims set is not a JSON object")
-        policy = self._policy
-        policy.check_static(claims, header)
-        policy.check_dynamic(claims, policy.current_time())
+        self._policy.check_at(claims, header, now)
         return header, claims, key
 
     def _hit(self, cache: TokenCache, text: str) -> Entry | None:
@@ -196,6 +205,12 @@ class Verifier:
     def _verify_and_store(
         self, cache: TokenCache, text: str
     ) -> tuple[dict[str, Any], dict[str, Any], Key]:
-        header, claims, key = self._verify(text)
+        header, claims, key = self._verify(text, None)
         cache.put(text, header, claims, key)
         return header, claims, key
+
+
+def _token_cache(size: int) -> TokenCache:
+    from ._cache import TokenCache  # deferred: only verifiers with a cache load it
+
+    return TokenCache(size)
