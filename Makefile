@@ -3,8 +3,12 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-dev
+BENCH_STAMP := $(VENV)/.installed-bench
+FUZZ_STAMP := $(VENV)/.installed-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_RUNS ?= 300
 
-.PHONY: demo test lint typecheck pytest clean
+.PHONY: demo test lint typecheck pytest clean bench bench-quick interop fuzz fuzz-smoke
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +20,14 @@ $(VENV)/.installed: $(PY) pyproject.toml
 
 $(STAMP): $(PY) pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+$(BENCH_STAMP): $(PY) pyproject.toml
+	$(PY) -m pip install -q -e '.[bench]'
+	touch $@
+
+$(FUZZ_STAMP): $(PY) pyproject.toml
+	$(PY) -m pip install -q -e '.[fuzz]'
 	touch $@
 
 demo: $(VENV)/.installed
@@ -33,6 +45,25 @@ pytest: $(STAMP)
 	@$(PY) -c "import json; t=json.load(open('coverage.json'))['totals']; print(f\"coverage: {t['percent_covered']:.1f}% (lines+branches)\")"
 
 test: lint typecheck pytest
+
+# Interop matrix (docs/interop.md) only; `make test` runs it too. Needs Node.js 20+ and npm.
+interop: $(STAMP)
+	$(PY) -m pytest -q -m interop tests/interop
+
+# Benchmarks (benchmarks/RESULTS.md): options via BENCH_ARGS or BENCH_* variables.
+bench: $(BENCH_STAMP)
+	$(PY) -m benchmarks $(BENCH_ARGS)
+
+bench-quick: $(BENCH_STAMP)
+	$(PY) -m benchmarks --quick $(BENCH_ARGS)
+
+# Fuzzing (fuzz/): every harness for FUZZ_SECONDS each, one after another (FUZZ_ARGS: more
+# options or target names). fuzz-smoke is the short fixed-size pass for `make test`.
+fuzz: $(FUZZ_STAMP)
+	$(PY) -m fuzz.run --seconds $(FUZZ_SECONDS) $(FUZZ_ARGS)
+
+fuzz-smoke: $(FUZZ_STAMP)
+	$(PY) -m fuzz.run --smoke --runs $(FUZZ_SMOKE_RUNS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache coverage.json .coverage
