@@ -21,6 +21,8 @@ RANK = {
     "_json": 0,
     "_time": 0,
     "_limits": 0,
+    "_frozen": 0,
+    "_lru": 0,
     "jwa": 1,
     "jwk": 2,
     "jws": 3,

@@ -6,13 +6,12 @@ parsing function to change them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ._frozen import Frozen
 
 __all__ = ["DEFAULT_LIMITS", "Limits"]
 
 
-@dataclass(frozen=True, slots=True)
-class Limits:
+class Limits(Frozen):
     """Caps on untrusted input.
 
     Attributes:
@@ -25,19 +24,54 @@ class Limits:
         max_pbes2_count: the largest PBES2 ``p2c`` accepted.
     """
 
-    max_token_size: int = 256 * 1024
-    max_header_size: int = 8 * 1024
-    max_payload_size: int = 256 * 1024
-    max_depth: int = 32
-    max_signatures: int = 16
-    max_decompressed_size: int = 250 * 1000
-    max_pbes2_count: int = 10_000
+    __slots__ = (
+        "max_decompressed_size",
+        "max_depth",
+        "max_header_size",
+        "max_payload_size",
+        "max_pbes2_count",
+        "max_signatures",
+        "max_token_size",
+    )
 
-    def __post_init__(self) -> None:
-        for name in self.__dataclass_fields__:
-            value = getattr(self, name)
+    max_token_size: int
+    max_header_size: int
+    max_payload_size: int
+    max_depth: int
+    max_signatures: int
+    max_decompressed_size: int
+    max_pbes2_count: int
+
+    def __init__(
+        self,
+        *,
+        max_token_size: int = 256 * 1024,
+        max_header_size: int = 8 * 1024,
+        max_payload_size: int = 256 * 1024,
+        max_depth: int = 32,
+        max_signatures: int = 16,
+        max_decompressed_size: int = 250 * 1000,
+        max_pbes2_count: int = 10_000,
+    ) -> None:
+        values = locals()
+        for name in self._fields:
+            value = values[name]
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ValueError(f"Limits.{name} must be a positive int")
+            object.__setattr__(self, name, value)
+
+    def replace(self, **changes: int) -> Limits:
+        """Return a copy with some limits changed (like ``dataclasses.replace``).
+
+        Raises:
+            TypeError: an unknown limit name.
+            ValueError: a value that is not a positive int.
+        """
+        values = {name: getattr(self, name) for name in self._fields}
+        unknown = changes.keys() - values.keys()
+        if unknown:
+            raise TypeError(f"unknown limits: {sorted(unknown)}")
+        return Limits(**{**values, **changes})
 
 
 DEFAULT_LIMITS = Limits()

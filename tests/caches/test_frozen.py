@@ -9,8 +9,8 @@ from dataclasses import FrozenInstanceError
 import pytest
 
 from jotkit import Key, jwt
+from jotkit._frozen import Frozen
 from jotkit.jwa import JWS_ALGORITHMS, KeyRequirement
-from jotkit.jwa._frozen import Frozen
 from jotkit.jws import VerifiedJWS
 
 

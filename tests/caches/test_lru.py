@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from jotkit.jwa._lru import LRU
+from jotkit._lru import LRU
 
 
 class TestLRU:

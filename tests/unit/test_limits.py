@@ -9,7 +9,7 @@ import pytest
 
 from jotkit._limits import DEFAULT_LIMITS, Limits
 
-FIELDS = [f.name for f in dataclasses.fields(Limits)]
+FIELDS = list(Limits._fields)
 BAD_VALUES: list[tuple[Any, str]] = [
     (0, "zero"),
     (-1, "negative"),
@@ -52,3 +52,22 @@ class TestLimits:
         """A Limits cannot be changed after construction."""
         with pytest.raises(dataclasses.FrozenInstanceError):
             DEFAULT_LIMITS.max_depth = 1000  # type: ignore[misc]
+
+
+class TestReplace:
+    """``Limits.replace`` makes a validated copy."""
+
+    def test_replace(self) -> None:
+        """Changed fields change, the others are kept, the original is untouched."""
+        base = Limits(max_depth=5)
+        changed = base.replace(max_pbes2_count=2000)
+        assert changed.max_pbes2_count == 2000
+        assert changed.max_depth == 5
+        assert base.max_pbes2_count == 10_000
+
+    def test_replace_validates(self) -> None:
+        """Unknown names are TypeError; bad values ValueError."""
+        with pytest.raises(TypeError):
+            Limits().replace(max_cats=3)
+        with pytest.raises(ValueError, match="positive"):
+            Limits().replace(max_depth=0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
-from ._frozen import Frozen
+from .._frozen import Frozen
 
 __all__ = ["KeyRequirement", "Operation"]
 

@@ -19,8 +19,8 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     encode_dss_signature,
 )
 
+from .._frozen import Frozen
 from ._base import SIGNATURE_OPS, KeyRequirement, Operation
-from ._frozen import Frozen
 
 __all__ = ["JWS_ALGORITHMS", "SignatureAlgorithm", "constant_time_equal"]
 

@@ -11,7 +11,6 @@ PBES2 iteration count than tokens do; ``decrypt_key`` still caps it (``max_p2c``
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import replace
 from typing import Any
 
 from .. import _json
@@ -94,7 +93,7 @@ def decrypt_key(
         _password(password),
         algorithms=algorithms,
         encryptions=encryptions,
-        limits=replace(limits, max_pbes2_count=max_p2c),
+        limits=limits.replace(max_pbes2_count=max_p2c),
     )
     try:
         document = _json.loads(decrypted.plaintext, max_depth=limits.max_depth)

@@ -9,13 +9,13 @@ from typing import Any
 from .. import _json
 from .._b64 import b64decode, b64encode
 from .._limits import DEFAULT_LIMITS, Limits
+from .._lru import LRU
 from ..errors import (
     ExceededLimitError,
     InvalidSignatureError,
     MalformedJWSError,
 )
 from ..jwa import SignatureAlgorithm
-from ..jwa._lru import LRU
 from ..jwk import Key, KeyLike, select_key
 from ._header import allowed_algorithms, check_crit, decode_header, resolve_alg
 from ._result import VerifiedJWS

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..jwa._frozen import Frozen
+from .._frozen import Frozen
 from ..jwk import Key
 
 __all__ = ["VerifiedJWS"]

@@ -11,8 +11,8 @@ from typing import Any
 
 from .. import _json, jws
 from .._b64 import b64encode
+from .._lru import LRU
 from ..errors import InvalidClaimError
-from ..jwa._lru import LRU
 from ..jwk import Key
 from ..jws._compact import sign_encoded
 from ..jws._sign import build_header, signing_key

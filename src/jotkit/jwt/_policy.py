@@ -14,8 +14,8 @@ from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from .. import _time
+from .._frozen import Frozen
 from ..errors import ExpiredError, InvalidClaimError, MissingClaimError, NotYetValidError
-from ..jwa._frozen import Frozen
 from ._checks import check_types, media_type, run_checks
 from ._numeric import make_clock, seconds
 

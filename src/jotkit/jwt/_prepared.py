@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from .._limits import Limits
-from ..jwa._lru import LRU
+from .._lru import LRU
 from ..jwk import Key, KeySet
 from ._numeric import number
 from ._verifier import Verifier

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..jwa._frozen import Frozen
+from .._frozen import Frozen
 from ..jwk import Key
 
 __all__ = ["DecodedJWT", "UnverifiedJWT"]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import FrozenInstanceError
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, TypeVar
 
 __all__ = ["Frozen"]
@@ -62,9 +61,14 @@ class Frozen:
         return tuple([getattr(self, name) for name in self._fields])
 
     def __setattr__(self, name: str, value: object) -> NoReturn:
+        # dataclasses (with inspect and ast) costs ~10 ms to import: only on this path.
+        from dataclasses import FrozenInstanceError
+
         raise FrozenInstanceError(f"cannot assign to field {name!r}")
 
     def __delattr__(self, name: str) -> NoReturn:
+        from dataclasses import FrozenInstanceError
+
         raise FrozenInstanceError(f"cannot delete field {name!r}")
 
     def __eq__(self, other: object) -> bool:
