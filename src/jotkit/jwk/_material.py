@@ -318,8 +318,8 @@ def describe(obj: Any) -> Parsed:
 def describe_key(obj: Any) -> tuple[Parsed, Any]:
     """Like :func:`describe`, also returning the public key object when a check derived it.
 
-    Returns None for the public key of an EC private key: no check needs it, and the key
-    derives it on first use.
+    Returns None for the public key of an EC or OKP private key: no check needs it, and
+    the key derives it on first use.
 
     Raises:
         TypeError: the object is not a key type jotkit supports.
@@ -332,13 +332,18 @@ def describe_key(obj: Any) -> tuple[Parsed, Any]:
         if crv is None:
             raise TypeError(f"unsupported curve {curve.name}")
         return ("EC", crv, obj, is_private, curve.key_size), None if is_private else obj
-    public = obj.public_key() if is_private else obj
     if kty == "RSA":
+        public = obj.public_key() if is_private else obj
         _check_modulus(public.public_numbers().n)
         return ("RSA", None, obj, is_private, obj.key_size), public
     assert okp_crv is not None
-    _check_edwards(okp_crv, public.public_bytes_raw())
-    return ("OKP", okp_crv, obj, is_private, OKP_CURVES[okp_crv][1]), public
+    if is_private:
+        # The public half of a private Edwards key is [s]B with s clamped (RFC 8032 5.1.5,
+        # 5.2.5): a non-zero multiple of B, which has prime order, so never of small
+        # order. Only public keys from elsewhere need the check; this one is derived lazily.
+        return ("OKP", okp_crv, obj, True, OKP_CURVES[okp_crv][1]), None
+    _check_edwards(okp_crv, obj.public_bytes_raw())
+    return ("OKP", okp_crv, obj, False, OKP_CURVES[okp_crv][1]), obj
 
 
 def _b64uint(value: int, length: int = 0) -> str:
