@@ -34,8 +34,8 @@ demo: $(VENV)/.installed
 	$(PY) -m jotkit.demo
 
 lint: $(STAMP)
-	$(PY) -m ruff check src tests
-	$(PY) -m ruff format --check src tests
+	$(PY) -m ruff check src tests benchmarks fuzz
+	$(PY) -m ruff format --check src tests benchmarks fuzz
 
 typecheck: $(STAMP)
 	$(PY) -m mypy src tests
@@ -44,7 +44,7 @@ pytest: $(STAMP)
 	$(PY) -m pytest --cov --cov-branch --cov-report=term:skip-covered --cov-report=json:coverage.json -q
 	@$(PY) -c "import json; t=json.load(open('coverage.json'))['totals']; print(f\"coverage: {t['percent_covered']:.1f}% (lines+branches)\")"
 
-test: lint typecheck pytest
+test: lint typecheck pytest fuzz-smoke
 
 # Interop matrix (docs/interop.md) only; `make test` runs it too. Needs Node.js 20+ and npm.
 interop: $(STAMP)
@@ -66,4 +66,5 @@ fuzz-smoke: $(FUZZ_STAMP)
 	$(PY) -m fuzz.run --smoke --runs $(FUZZ_SMOKE_RUNS)
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache coverage.json .coverage
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache coverage.json .coverage \
+		tests/interop/node/node_modules fuzz/corpus
