@@ -44,7 +44,7 @@ pytest: $(STAMP)
 	$(PY) -m pytest --cov --cov-branch --cov-report=term:skip-covered --cov-report=json:coverage.json -q
 	@$(PY) -c "import json; t=json.load(open('coverage.json'))['totals']; print(f\"coverage: {t['percent_covered']:.1f}% (lines+branches)\")"
 
-test: lint typecheck pytest fuzz-smoke
+test: lint typecheck fuzz-smoke pytest
 
 # Interop matrix (docs/interop.md) only; `make test` runs it too. Needs Node.js 20+ and npm.
 interop: $(STAMP)
