@@ -7,11 +7,17 @@ accepts what it must not (see ``fuzz/__init__.py`` for the invariant).
 
 from __future__ import annotations
 
+import base64
+import datetime
 import json
 import time
 from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from fuzz.targets import NAMES, available, load
 
 from jotkit import Key, KeySet, jws
@@ -54,8 +60,37 @@ class TestReplay:
         assert {target for target, _ in CASES} == set(NAMES)
 
 
+def _certificate_of_version(version: int) -> bytes:
+    """A self-signed P-256 certificate (DER) whose version field says ``version``."""
+    private = ec.derive_private_key(7, ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "fuzz")])
+    start = datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)
+    builder = x509.CertificateBuilder().subject_name(name).issuer_name(name).serial_number(1)
+    builder = builder.public_key(private.public_key()).not_valid_before(start)
+    builder = builder.not_valid_after(start + datetime.timedelta(days=1))
+    der = builder.sign(private, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+    v3 = b"\xa0\x03\x02\x01\x02"  # [0] EXPLICIT INTEGER 2 (v3), first in TBSCertificate
+    assert der.count(v3) == 1
+    return der.replace(v3, v3[:-1] + bytes([version]))
+
+
 class TestFindings:
     """The bugs fuzzing found, pinned where they were fixed."""
+
+    def test_certificate_of_unknown_version(self) -> None:
+        """x509.InvalidVersion (not a ValueError) becomes InvalidKeyError in every import."""
+        der = _certificate_of_version(28)
+        public = Key.from_cryptography(ec.derive_private_key(7, ec.SECP256R1()).public_key())
+        pem = b"-----BEGIN CERTIFICATE-----\n" + base64.encodebytes(der)
+        pem += b"-----END CERTIFICATE-----\n"
+        with pytest.raises(InvalidKeyError):
+            Key.from_jwk({**public.to_jwk(), "x5c": [base64.b64encode(der).decode()]})
+        with pytest.raises(InvalidKeyError):
+            Key.from_der(der)
+        with pytest.raises(InvalidKeyError):
+            Key.from_pem(pem)
+        with pytest.raises(InvalidKeyError):  # certificate-shaped: never an HMAC secret
+            Key.from_secret(der)
 
     def test_find_by_alg_with_key_ops_excluding_the_operation(self) -> None:
         """KeySet.find(alg=) skips a key whose key_ops forbid it (was a KeyError)."""

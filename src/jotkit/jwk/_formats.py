@@ -62,7 +62,10 @@ def load_pem(data: bytes | str, password: bytes | str | None) -> Loaded:
         if label in _CERTIFICATE_LABELS:
             from cryptography import x509  # deferred: x509 costs ~90 ms of import time
 
-            cert = x509.load_pem_x509_certificate(raw)
+            try:
+                cert = x509.load_pem_x509_certificate(raw)
+            except x509.InvalidVersion as exc:  # an unknown X.509 version is no ValueError
+                raise InvalidKeyError(f"cannot load the PEM certificate: {exc}") from None
             return cert.public_key(), cert
         if label == b"OPENSSH PRIVATE KEY":
             return serialization.load_ssh_private_key(raw, _password(password)), None
@@ -96,7 +99,7 @@ def load_der(data: bytes, password: bytes | str | None) -> Loaded:
     try:
         cert = x509.load_der_x509_certificate(raw)
         return cert.public_key(), cert
-    except _LOAD_ERRORS:
+    except (*_LOAD_ERRORS, x509.InvalidVersion):
         raise InvalidKeyError("not a DER key or certificate, or a wrong password") from None
 
 
@@ -121,6 +124,8 @@ def _is_der_key(raw: bytes) -> bool:
     for loader in (serialization.load_der_public_key, x509.load_der_x509_certificate):
         try:
             loader(raw)
+        except x509.InvalidVersion:  # a certificate all the same, of an unknown version
+            return True
         except _LOAD_ERRORS:
             continue
         return True

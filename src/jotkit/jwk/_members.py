@@ -62,7 +62,7 @@ def _x5c(value: Any) -> x509.Certificate:
             raise InvalidKeyError("JWK member 'x5c' must hold base64 strings")
         try:
             certs.append(x509.load_der_x509_certificate(base64.b64decode(item, validate=True)))
-        except (ValueError, binascii.Error):
+        except (ValueError, binascii.Error, x509.InvalidVersion):  # the last is no ValueError
             raise InvalidKeyError("JWK member 'x5c' holds an invalid certificate") from None
     try:
         # The leaf's key is compared with the JWK's; a key algorithm unknown to
