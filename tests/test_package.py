@@ -23,6 +23,7 @@ RANK = {
     "_limits": 0,
     "_frozen": 0,
     "_lru": 0,
+    "_lazy": 0,
     "jwa": 1,
     "jwk": 2,
     "jws": 3,

@@ -49,6 +49,9 @@ class TestImportCost:
             "jotkit.jwk._export",
             "jotkit.jwk._generate",
             "jotkit.jwk._members",
+            "jotkit.jwk._formats",
+            "jotkit.jwk._roca",
+            "jotkit.jwk._edwards",
         ],
     )
     def test_not_loaded(self, loaded: set[str], module: str) -> None:
@@ -87,6 +90,31 @@ class TestImportCost:
             "k = jotkit.Key.generate('ES256')\n"
             "t = jotkit.encode({'a': 1}, k)\n"
             "assert jotkit.decode(t, k.public(), algorithms=['ES256']) == {'a': 1}\n"
+            "print('[]')\n"
+        )
+        _modules_after(code)
+
+    def test_lazy_key_checks_run_after_first_use(self) -> None:
+        """In a fresh interpreter, the lazily loaded key checks still refuse what they must."""
+        code = (
+            "import jotkit\n"
+            "from jotkit.errors import InvalidKeyError\n"
+            "from jotkit.jwk import _key, _material\n"
+            "pem = jotkit.Key.generate('ES256').to_pem()\n"
+            "for bad in (lambda: jotkit.Key.from_secret(pem),\n"
+            "            lambda: jotkit.Key.from_jwk({'kty': 'OKP', 'crv': 'Ed25519',\n"
+            "                                         'x': 'AQ' + 'A' * 41})):\n"
+            "    try:\n"
+            "        bad()\n"
+            "    except InvalidKeyError:\n"
+            "        pass\n"
+            "    else:\n"
+            "        raise SystemExit('accepted')\n"
+            "jotkit.Key.from_jwk(jotkit.Key.generate('RS256').to_jwk())\n"
+            "import types\n"
+            "loaded = ((_key, '_formats'), (_material, '_roca'), (_material, '_edwards'))\n"
+            "for module, name in loaded:\n"
+            "    assert isinstance(getattr(module, name), types.ModuleType), name\n"
             "print('[]')\n"
         )
         _modules_after(code)

@@ -17,17 +17,21 @@ from cryptography.hazmat.primitives import serialization
 
 from .. import _json
 from .._b64 import b64encode_str
+from .._lazy import lazy_module
 from ..errors import AlgorithmNotAllowedError, InvalidKeyError, SecurityWarning
 from ..jwa import KeyRequirement, Operation, constant_time_equal
-from . import _formats, _material
+from . import _material
 
-# JWK members, export and generation load on first use (import time). Key material and
-# formats stay imported: an import statement in a function costs ~1 us per call, and
-# from_pem / from_secret are hot paths.
+# JWK members, export and generation load on first use (import time). Key formats are a
+# lazy module global rather than an import in the function: from_pem and from_secret are
+# hot paths, and an import statement costs ~1 us per call.
 if TYPE_CHECKING:
     from cryptography import x509
 
+    from . import _formats
     from ._material import Parsed
+else:
+    _formats = lazy_module(f"{__package__}._formats", globals())
 
 __all__ = ["AlgorithmDescriptor", "Key"]
 

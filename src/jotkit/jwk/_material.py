@@ -11,14 +11,20 @@ from __future__ import annotations
 import importlib
 import math
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from .._b64 import b64decode, b64encode_str
+from .._lazy import lazy_module
 from ..errors import InvalidKeyError, MalformedError
-from ._edwards import is_small_order
-from ._roca import has_roca_fingerprint
+
+# The ROCA and small-order checks load with the first RSA or Edwards key (import time).
+if TYPE_CHECKING:
+    from . import _edwards, _roca
+else:
+    _edwards = lazy_module(f"{__package__}._edwards", globals())
+    _roca = lazy_module(f"{__package__}._roca", globals())
 
 __all__ = [
     "CURVES",
@@ -119,7 +125,7 @@ def _rsa_public_numbers(jwk: Mapping[str, Any]) -> rsa.RSAPublicNumbers:
 
 def _check_modulus(n: int) -> None:
     # ROCA (CVE-2017-15361): the private key of such a modulus can be computed from it.
-    if has_roca_fingerprint(n):
+    if _roca.has_roca_fingerprint(n):
         raise InvalidKeyError("RSA modulus has the ROCA fingerprint (CVE-2017-15361)")
 
 
@@ -229,7 +235,7 @@ def _ec(jwk: Mapping[str, Any]) -> Parsed:
 
 
 def _check_edwards(crv: str, x: bytes) -> None:
-    if is_small_order(crv, x):
+    if _edwards.is_small_order(crv, x):
         raise InvalidKeyError(f"{crv} public key has small order (forgeable signatures)")
 
 
