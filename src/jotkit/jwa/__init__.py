@@ -4,6 +4,11 @@ Extending jotkit means passing your own table, never registering into a global o
 
 The JWS table loads with the package; the JWE tables (key management, content
 encryption) load on first access, so that verifying signatures does not import them.
+
+Algorithm names are typed ``str`` in the public API, not ``Literal``: they usually come
+from configuration, where a ``Literal`` parameter would make every configured value a
+type error. An unknown name is refused at run time (``UnsupportedAlgorithmError`` for a
+token, ``ValueError`` for a caller), and the tables are the list of what exists.
 """
 
 from __future__ import annotations
