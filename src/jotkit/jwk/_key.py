@@ -2,6 +2,12 @@
 
 Every check that decides whether a key may serve an algorithm lives in :meth:`Key.check`
 (RFC 8725 section 3.1, RFC 7517 sections 4.2-4.4).
+
+This module is longer than the ~400 lines STYLE.md suggests (370 of code): it is the one
+public ``Key`` class, whose importers and exporters are thin typed wrappers over
+``_material``, ``_formats``, ``_members``, ``_export`` and ``_generate``, where the work is.
+Splitting the class itself over mixin modules would scatter its API and add a module to
+``import jotkit`` (about 0.15 ms each).
 """
 
 from __future__ import annotations
