@@ -16,7 +16,9 @@ import pytest
 
 from jotkit import Key, jwe
 from jotkit.errors import DecryptionError
+from jotkit.jwa import _ecdh
 
+from .._guards import forbid
 from ._forge import b64, ec_key, rejects
 from ._forge_jwe import ecdh_es
 from ._forge_jwe import jwe as make_jwe
@@ -68,6 +70,34 @@ def _valid_point() -> tuple[int, int]:
     return numbers.x, numbers.y
 
 
+@pytest.fixture
+def no_agreement(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hostile epk must be refused before any key agreement runs.
+
+    The forged tokens carry a zero tag, so they would fail anyway: forbidding the
+    agreement proves the epk check itself refused them (an off-curve point that reached
+    the agreement would leak the private key modulo a small order).
+    """
+    forbid(monkeypatch, _ecdh, "agree")
+
+
+@pytest.fixture
+def refused_agreements(monkeypatch: pytest.MonkeyPatch) -> list[Exception]:
+    """Record the errors the key agreement raised: the refusal must come from there."""
+    raised: list[Exception] = []
+    real = _ecdh.agree
+
+    def spy(private: Any, public: Any) -> bytes:
+        try:
+            return real(private, public)
+        except Exception as exc:
+            raised.append(exc)
+            raise
+
+    monkeypatch.setattr(_ecdh, "agree", spy)
+    return raised
+
+
 class TestControl:
     """A genuine ECDH-ES token built by hand decrypts: the forger is right."""
 
@@ -82,8 +112,9 @@ class TestControl:
         )
 
 
+@pytest.mark.usefixtures("no_agreement")
 class TestNISTCurves:
-    """An epk must be a point on the recipient's curve."""
+    """An epk must be a point on the recipient's curve, refused before any agreement."""
 
     @pytest.mark.parametrize("alg", ["ECDH-ES", "ECDH-ES+A128KW"])
     @pytest.mark.parametrize("case", ["y-plus-1", "origin", "x-only", "y-is-p", "x-is-p"])
@@ -145,6 +176,13 @@ class TestNISTCurves:
         epk = {"kty": "EC", "crv": "P-256", "x": b64(raw_x), "y": b64(y.to_bytes(32, "big"))}
         rejects(DecryptionError, _decrypt, _token(epk), _recipient())
 
+    @pytest.mark.parametrize("kty", ["OKP", "RSA", "ec", None])
+    def test_valid_point_under_another_kty(self, kty: str | None) -> None:
+        """A genuine P-256 point whose ``kty`` is not "EC": the epk must be of the same type."""
+        x, y = _valid_point()
+        epk: dict[str, Any] = {**_ec_epk("P-256", x, y), "kty": kty}
+        rejects(DecryptionError, _decrypt, _token(epk), _recipient())
+
     def test_direct_agreement_with_an_encrypted_key(self) -> None:
         """ECDH-ES derives the CEK: a non-empty encrypted key is refused (RFC 7516 5.2)."""
         x, y = _valid_point()
@@ -156,24 +194,27 @@ class TestMontgomeryCurves:
     """X25519 and X448 refuse small-order points (all-zero shared secret)."""
 
     @pytest.mark.parametrize("u", X25519_SMALL_ORDER, ids=lambda u: hex(u)[:12])
-    def test_x25519_small_order(self, u: int) -> None:
-        """Each small-order u-coordinate, canonical or not."""
+    def test_x25519_small_order(self, u: int, refused_agreements: list[Exception]) -> None:
+        """Each small-order u-coordinate, canonical or not: the agreement refuses it."""
         from cryptography.hazmat.primitives.asymmetric import x25519
 
         key = Key.from_cryptography(x25519.X25519PrivateKey.generate())
         epk = {"kty": "OKP", "crv": "X25519", "x": b64((u % 2**256).to_bytes(32, "little"))}
         rejects(DecryptionError, _decrypt, _token(epk), key)
+        assert [type(e) for e in refused_agreements] == [ValueError]
 
     @pytest.mark.parametrize("u", X448_SMALL_ORDER, ids=hex)
-    def test_x448_small_order(self, u: int) -> None:
-        """Small-order X448 points."""
+    def test_x448_small_order(self, u: int, refused_agreements: list[Exception]) -> None:
+        """Small-order X448 points: the agreement refuses them."""
         from cryptography.hazmat.primitives.asymmetric import x448
 
         key = Key.from_cryptography(x448.X448PrivateKey.generate())
         epk = {"kty": "OKP", "crv": "X448", "x": b64(u.to_bytes(56, "little"))}
         rejects(DecryptionError, _decrypt, _token(epk), key)
+        assert [type(e) for e in refused_agreements] == [ValueError]
 
     @pytest.mark.parametrize("size", [31, 33, 56])
+    @pytest.mark.usefixtures("no_agreement")
     def test_x25519_wrong_length(self, size: int) -> None:
         """An X25519 epk of the wrong length (or an X448-sized one)."""
         from cryptography.hazmat.primitives.asymmetric import x25519
@@ -182,6 +223,7 @@ class TestMontgomeryCurves:
         epk = {"kty": "OKP", "crv": "X25519", "x": b64(b"\x09" * size)}
         rejects(DecryptionError, _decrypt, _token(epk), key)
 
+    @pytest.mark.usefixtures("no_agreement")
     def test_x448_epk_for_x25519_key(self) -> None:
         """An X448 epk for an X25519 recipient."""
         from cryptography.hazmat.primitives.asymmetric import x448, x25519
@@ -192,6 +234,17 @@ class TestMontgomeryCurves:
             DecryptionError, _decrypt, _token({"kty": "OKP", "crv": "X448", "x": b64(raw)}), key
         )
 
+    @pytest.mark.usefixtures("no_agreement")
+    def test_x25519_point_under_another_kty(self) -> None:
+        """A genuine X25519 public key whose ``kty`` is "EC"."""
+        from cryptography.hazmat.primitives.asymmetric import x25519
+
+        key = Key.from_cryptography(x25519.X25519PrivateKey.generate())
+        raw = x25519.X25519PrivateKey.generate().public_key().public_bytes_raw()
+        epk = {"kty": "EC", "crv": "X25519", "x": b64(raw)}
+        rejects(DecryptionError, _decrypt, _token(epk), key)
+
+    @pytest.mark.usefixtures("no_agreement")
     def test_ec_epk_for_x25519_key(self) -> None:
         """An EC epk for an X25519 recipient."""
         from cryptography.hazmat.primitives.asymmetric import x25519

@@ -147,3 +147,73 @@ class TestSignVerify:
             "long": good + b"\x00",
         }[which]
         assert not JWS_ALGORITHMS[name].verify(key.public_crypto, DATA, bad)
+
+
+class _AcceptingBackend:
+    """A stand-in public key whose ``verify`` accepts anything and records the call.
+
+    With it, only jotkit's own checks can refuse a signature: they must hold even where
+    a backend would not (CVE-2022-21449 was a backend accepting r = s = 0).
+    """
+
+    def __init__(self, key_size: int) -> None:
+        self.key_size = key_size
+        self.calls = 0
+
+    def verify(self, *_args: object) -> None:
+        self.calls += 1
+
+
+class TestOwnChecks:
+    """The length and range rules decide by themselves, before any backend call."""
+
+    @pytest.mark.parametrize("name", list(ECDSA))
+    def test_ecdsa_control(self, name: str) -> None:
+        """Control: a well-formed R||S reaches the backend (and it accepts)."""
+        size = ECDSA[name][1]
+        backend = _AcceptingBackend(size * 8)
+        assert JWS_ALGORITHMS[name].verify(backend, DATA, b"\x01" * (2 * size))
+        assert backend.calls == 1
+
+    @pytest.mark.parametrize("name", list(ECDSA))
+    @pytest.mark.parametrize(
+        "which",
+        ["r=0", "s=0", "r=n", "s=n", "r>n", "padded-halves", "odd", "der-like"],
+        ids=lambda w: str(w),
+    )
+    def test_ecdsa_refused_before_backend(self, name: str, which: str) -> None:
+        """r, s outside [1, n-1], or R||S of any length but 2 * size, never reach it.
+
+        ``padded-halves`` is the same r and s, each with a leading zero byte: an even
+        length, the same integers, a second encoding of one signature.
+        """
+        crv, size = ECDSA[name]
+        order = _CURVE_ORDERS[crv]
+        one = (1).to_bytes(size, "big")
+
+        def half(value: int, length: int = size) -> bytes:
+            return value.to_bytes(length, "big")
+
+        bad = {
+            "r=0": half(0) + one,
+            "s=0": one + half(0),
+            "r=n": half(order) + one,
+            "s=n": one + half(order),
+            "r>n": half(2 ** (8 * size) - 1) + one,
+            "padded-halves": half(1, size + 1) + half(1, size + 1),
+            "odd": one + one + b"\x00",
+            "der-like": b"\x30" + bytes([2 * size - 2]) + one + one[:-4],
+        }[which]
+        backend = _AcceptingBackend(size * 8)
+        assert not JWS_ALGORITHMS[name].verify(backend, DATA, bad)
+        assert backend.calls == 0
+
+    @pytest.mark.parametrize("name", ["RS256", "PS512"])
+    @pytest.mark.parametrize("length", [0, 255, 257, 512])
+    def test_rsa_length_refused_before_backend(self, name: str, length: int) -> None:
+        """A 2048-bit key takes exactly 256-byte signatures; no other length is tried."""
+        backend = _AcceptingBackend(2048)
+        assert not JWS_ALGORITHMS[name].verify(backend, DATA, b"\x01" * length)
+        assert backend.calls == 0
+        assert JWS_ALGORITHMS[name].verify(backend, DATA, b"\x01" * 256)
+        assert backend.calls == 1
