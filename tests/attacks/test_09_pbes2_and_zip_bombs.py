@@ -106,6 +106,12 @@ class TestPBES2Count:
         members = {"p2c": 1000} if p2s is None else {"p2c": 1000, "p2s": p2s}
         rejects(DecryptionError, _decrypt_pbes2, _with_header(**members))
 
+    @pytest.mark.parametrize("size", [0, 1, 7])
+    def test_short_salt_genuine(self, size: int) -> None:
+        """A genuine token whose p2s is under 8 bytes is refused, not decrypted."""
+        token = pbes2(PASSWORD, 1000, P2S[:size], b"hello")
+        rejects(DecryptionError, _decrypt_pbes2, token)
+
     def test_pbes2_is_opt_in(self) -> None:
         """PBES2 is never allowed unless the caller names it."""
         token = pbes2(PASSWORD, 1000, P2S, b"hello")

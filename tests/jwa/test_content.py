@@ -234,3 +234,62 @@ class TestTable:
         assert req.use == "enc"
         assert req.key_ops["encrypt"] == frozenset({"encrypt"})
         assert req.key_ops["decrypt"] == frozenset({"decrypt"})
+
+
+class _AcceptingAead:
+    """A stand-in AEAD that accepts any input and records the call."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def decrypt(self, *_args: object) -> bytes:
+        self.calls += 1
+        return b"plaintext"
+
+
+class TestOwnChecks:
+    """Exact IV and tag lengths, and MAC before decryption, decide by themselves."""
+
+    @pytest.mark.parametrize("name", ["A128GCM", "A256GCM"])
+    @pytest.mark.parametrize(
+        ("iv_len", "tag_len"), [(12, 0), (12, 4), (12, 15), (12, 17), (8, 16), (16, 16)]
+    )
+    def test_gcm_lengths_refused_before_the_aead(
+        self, name: str, iv_len: int, tag_len: int
+    ) -> None:
+        """A truncated or padded tag, or a non-96-bit IV, never reaches AES-GCM.
+
+        Some GCM APIs take the tag length from the input, which makes a 4-byte tag
+        forgeable; jotkit fixes it at 128 bits whatever the backend does.
+        """
+        enc = CONTENT_ENCRYPTIONS[name]
+        cipher = enc.cipher(bytes(enc.cek_bits // 8))
+        aead = _AcceptingAead()
+        object.__setattr__(cipher, "_aead", aead)
+        with pytest.raises(DecryptionError):
+            cipher.decrypt(bytes(iv_len), b"ciphertext", b"aad", bytes(tag_len))
+        assert aead.calls == 0
+        assert cipher.decrypt(bytes(12), b"ciphertext", b"aad", bytes(16)) == b"plaintext"
+        assert aead.calls == 1
+
+    @pytest.mark.parametrize("name", sorted(CBC_FILES))
+    def test_cbc_mac_checked_before_any_decryption(
+        self, name: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A wrong MAC is refused without running AES-CBC or touching the padding."""
+        from jotkit.jwa import _content
+
+        enc = CONTENT_ENCRYPTIONS[name]
+        cek = os.urandom(enc.cek_bits // 8)
+        iv = os.urandom(16)
+        ciphertext, tag = enc.encrypt(cek, iv, b"plaintext", b"aad")
+
+        def no_cipher(*_args: object) -> None:
+            raise AssertionError("AES-CBC ran before the MAC was checked")
+
+        monkeypatch.setattr(_content, "Cipher", no_cipher)
+        for bad_tag in (_flip(tag, 0), tag[:-1], tag + b"\x00", b""):
+            with pytest.raises(DecryptionError):
+                enc.decrypt(cek, iv, ciphertext, b"aad", bad_tag)
+        with pytest.raises(AssertionError, match="AES-CBC ran"):
+            enc.decrypt(cek, iv, ciphertext, b"aad", tag)
