@@ -310,6 +310,13 @@ class TestOtherLayers:
         """A 1 MB compact JWE."""
         rejects(ExceededLimitError, _decrypt, "A" * 1_000_000 + "....")
 
+    def test_jwe_header_too_large(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A 9 kB JWE header (within the token limit) is refused before it is decoded."""
+        raw = '{"alg":"dir","enc":"A128GCM","x":"' + "y" * 9000 + '"}'
+        token = b64json(raw) + "..AAAAAAAAAAAAAAAA.AAAA.AAAAAAAAAAAAAAAAAAAAAA"
+        forbid(monkeypatch, binascii, "a2b_base64")
+        rejects(ExceededLimitError, _decrypt, token)
+
     def test_jwe_deep_header(self) -> None:
         """A JWE header nested 2,000 deep."""
         raw = '{"alg":"dir","enc":"A128GCM","x":' + "[" * 2000 + "]" * 2000 + "}"

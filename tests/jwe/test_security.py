@@ -187,13 +187,20 @@ class TestCrit:
             _decrypt(forged, key, "dir", "A256GCM")
 
     @pytest.mark.parametrize(
-        "crit", [[], "exp", ["alg"], [1]], ids=["empty", "string", "registered", "int"]
+        ("crit", "says"),
+        [
+            ([], "non-empty list"),
+            ("exp", "non-empty list"),
+            (["alg"], "registered parameter 'alg'"),
+            ([1], "non-empty list"),
+        ],
+        ids=["empty", "string", "registered", "int"],
     )
-    def test_malformed_crit(self, crit: Any) -> None:
-        """crit must be a non-empty list of unregistered names."""
+    def test_malformed_crit(self, crit: Any, says: str) -> None:
+        """crit must be a non-empty list of unregistered names; the error says which rule."""
         key = _dir_key()
         forged = with_header(encrypt_compact(b"x", key, alg="dir", enc="A256GCM"), crit=crit)
-        with pytest.raises(MalformedJWEError):
+        with pytest.raises(MalformedJWEError, match=says):
             _decrypt(forged, key, "dir", "A256GCM")
 
     def test_unprotected_crit_rejected(self) -> None:

@@ -260,6 +260,12 @@ class TestMalformed:
         with pytest.raises(MalformedError):
             verify_json(jws, SECRET, algorithms=["HS256"])
 
+    def test_entry_without_any_header(self) -> None:
+        """An entry with neither a protected nor an unprotected header says so."""
+        entry = {"signature": GOOD["signature"]}
+        with pytest.raises(MalformedJWSError, match="no header"):
+            verify_json(_general(entry), SECRET, algorithms=["HS256"])
+
     def test_duplicate_members_in_text(self) -> None:
         """The JSON text is parsed strictly."""
         text = json.dumps(_general(GOOD))[:-1] + ',"payload":"x"}'
