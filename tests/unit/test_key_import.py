@@ -182,6 +182,14 @@ class TestFromPemAndDer:
             Key.from_pem(data)
 
     @pytest.mark.parametrize(
+        "data", [b"not a pem", b"", b"\x30\x03\x02\x01\x01", b'{"kty":"oct","k":"AA"}']
+    )
+    def test_not_pem_says_so(self, data: bytes) -> None:
+        """Input without PEM armour is refused as such, not as a key that failed to load."""
+        with pytest.raises(InvalidKeyError, match="not PEM"):
+            Key.from_pem(data)
+
+    @pytest.mark.parametrize(
         "data", [b"", b"\x30\x03\x02\x01\x01", b"garbage"], ids=["empty", "int-seq", "text"]
     )
     def test_der_garbage(self, data: bytes) -> None:
