@@ -346,3 +346,84 @@ class TestWhatIsNotKept:
         tok = token(es256(), alg="ES256")
         for _ in range(2):
             assert _decode(tok, key=es256().public(), algorithms=["ES256"]) == claims()
+
+
+def _timeless_token(**extra: Any) -> str:
+    """A token valid at any time: the usual call has no ``now=`` and reads the clock."""
+    return jwt.encode({"iss": ISSUER, "aud": AUDIENCE, **extra}, hs256(), alg="HS256")
+
+
+def _usual(tok: str, **policy: Any) -> dict[str, Any]:
+    """The usual call: one alg, issuer, audience and the real clock (the inline fast path)."""
+    return jotkit.decode(
+        tok, hs256(), algorithms=["HS256"], issuer=ISSUER, audience=AUDIENCE, **policy
+    )
+
+
+class TestUsualCallPath:
+    """The inline fast path of the usual call never serves a call with a stricter policy.
+
+    A verifier kept for the usual call (no subject, typ, checks, max_age or required
+    claims) must not answer a later call that adds any of them: it would skip that check.
+    """
+
+    def test_control(self) -> None:
+        """Control: the usual call is kept, and served from the cache the second time."""
+        tok = _timeless_token()
+        assert _usual(tok) == _usual(tok) == {"iss": ISSUER, "aud": AUDIENCE}
+        assert _kept() == 1
+
+    @pytest.mark.parametrize(
+        ("policy", "error"),
+        [
+            ({"subject": "alice"}, MissingClaimError),
+            ({"typ": "at+jwt"}, InvalidClaimError),
+            ({"checks": {"role": "admin"}}, MissingClaimError),
+            ({"checks": {"iss": lambda value: False}}, InvalidClaimError),
+            ({"max_age": 60}, MissingClaimError),
+            ({"required": ["jti"]}, MissingClaimError),
+            ({"required": ("jti",)}, MissingClaimError),
+        ],
+        ids=["subject", "typ", "checks", "predicate", "max_age", "required-list", "required"],
+    )
+    def test_stricter_call_after_the_usual_one(
+        self, policy: dict[str, Any], error: type[Exception]
+    ) -> None:
+        """Each stricter policy rejects the token although the usual call just passed."""
+        tok = _timeless_token()
+        _usual(tok)
+        with pytest.raises(error):
+            _usual(tok, **policy)
+        _usual(tok)
+        with pytest.raises(error):
+            _usual(tok, **policy)
+
+    def test_str_subclass_in_a_collection_is_not_kept(self) -> None:
+        """A str subclass inside an issuer, audience, required or algorithms list builds
+        per call: it may compare equal to anything, so it cannot be part of a cache key."""
+
+        class Sneaky(str):
+            __slots__ = ()
+
+            def __eq__(self, other: object) -> bool:
+                return True
+
+            __hash__ = str.__hash__
+
+        tok = _timeless_token()
+        policies: list[dict[str, Any]] = [
+            {"issuer": [Sneaky(ISSUER)]},
+            {"audience": (Sneaky(AUDIENCE),)},
+            {"required": [Sneaky("iss")]},
+        ]
+        for policy in policies:
+            assert jotkit.decode(
+                tok,
+                hs256(),
+                algorithms=["HS256"],
+                **{"issuer": ISSUER, "audience": AUDIENCE, **policy},
+            ) == {"iss": ISSUER, "aud": AUDIENCE}
+        assert jotkit.decode(
+            tok, hs256(), algorithms=[Sneaky("HS256"), "HS384"], issuer=ISSUER, audience=AUDIENCE
+        )
+        assert _kept() == 0
