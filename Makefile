@@ -8,7 +8,7 @@ FUZZ_STAMP := $(VENV)/.installed-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_RUNS ?= 300
 
-.PHONY: demo test lint typecheck pytest clean bench bench-quick interop fuzz fuzz-smoke
+.PHONY: demo test lint typecheck pytest clean bench bench-quick interop fuzz fuzz-smoke mutate
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -34,8 +34,8 @@ demo: $(VENV)/.installed
 	$(PY) -m jotkit.demo
 
 lint: $(STAMP)
-	$(PY) -m ruff check src tests benchmarks fuzz
-	$(PY) -m ruff format --check src tests benchmarks fuzz
+	$(PY) -m ruff check src tests benchmarks fuzz mutation
+	$(PY) -m ruff format --check src tests benchmarks fuzz mutation
 
 typecheck: $(STAMP)
 	$(PY) -m mypy src tests
@@ -64,6 +64,11 @@ fuzz: $(FUZZ_STAMP)
 
 fuzz-smoke: $(FUZZ_STAMP)
 	$(PY) -m fuzz.run --smoke --runs $(FUZZ_SMOKE_RUNS)
+
+# Mutation testing (mutation/): break each security check in turn, the suite must fail on
+# every one. About an hour on 2 cores (MUTATE_ARGS: --jobs N, or mutant name filters).
+mutate: $(STAMP)
+	$(PY) -m mutation.run --jobs 2 $(MUTATE_ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache coverage.json .coverage \

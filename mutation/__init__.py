@@ -1,0 +1,1 @@
+"""Mutation testing of jotkit's security checks (``make mutate``); see ``mutants.py``."""
