@@ -66,7 +66,7 @@ fuzz-smoke: $(FUZZ_STAMP)
 	$(PY) -m fuzz.run --smoke --runs $(FUZZ_SMOKE_RUNS)
 
 # Mutation testing (mutation/): break each security check in turn, the suite must fail on
-# every one. About an hour on 2 cores (MUTATE_ARGS: --jobs N, or mutant name filters).
+# every one. About 30 minutes on 2 cores (MUTATE_ARGS: --jobs N, or mutant name filters).
 mutate: $(STAMP)
 	$(PY) -m mutation.run --jobs 2 $(MUTATE_ARGS)
 
