@@ -39,6 +39,17 @@ def _decode(tok: str, key: Any = None, **policy: Any) -> dict[str, Any]:
     return jotkit.decode(tok, hs256() if key is None else key, **policy)
 
 
+class Sneaky(str):
+    """A str subclass that compares equal to anything: never fit for a cache key."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        return True
+
+    __hash__ = str.__hash__
+
+
 def _kept() -> int:
     return len(_prepared._VERIFIERS)
 
@@ -254,14 +265,6 @@ class TestSeparation:
     def test_str_subclass_is_not_kept(self) -> None:
         """A str subclass (which may compare equal to anything) builds per call."""
 
-        class Sneaky(str):
-            __slots__ = ()
-
-            def __eq__(self, other: object) -> bool:
-                return True
-
-            __hash__ = str.__hash__
-
         tok = token()
         assert _decode(tok, issuer=Sneaky(ISSUER)) == claims()
         assert _kept() == 0
@@ -401,14 +404,6 @@ class TestUsualCallPath:
     def test_str_subclass_in_a_collection_is_not_kept(self) -> None:
         """A str subclass inside an issuer, audience, required or algorithms list builds
         per call: it may compare equal to anything, so it cannot be part of a cache key."""
-
-        class Sneaky(str):
-            __slots__ = ()
-
-            def __eq__(self, other: object) -> bool:
-                return True
-
-            __hash__ = str.__hash__
 
         tok = _timeless_token()
         policies: list[dict[str, Any]] = [
