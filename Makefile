@@ -8,7 +8,7 @@ FUZZ_STAMP := $(VENV)/.installed-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_RUNS ?= 300
 
-.PHONY: demo test lint typecheck pytest clean bench bench-quick interop fuzz fuzz-smoke mutate
+.PHONY: system-deps demo test lint typecheck pytest clean bench bench-quick interop fuzz fuzz-smoke mutate
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -40,11 +40,15 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy src tests
 
-pytest: $(STAMP)
+pytest: $(STAMP) system-deps
 	$(PY) -m pytest --cov --cov-branch --cov-report=term:skip-covered --cov-report=json:coverage.json -q
 	@$(PY) -c "import json; t=json.load(open('coverage.json'))['totals']; print(f\"coverage: {t['percent_covered']:.1f}% (lines+branches)\")"
 
-test: lint typecheck fuzz-smoke pytest
+# Debian packages the tests start (redis-server, chromium, ...): scripts/system-packages.txt
+system-deps:
+	bash scripts/system-deps.sh
+
+test: system-deps lint typecheck fuzz-smoke pytest
 
 # Interop matrix (docs/interop.md) only; `make test` runs it too. Needs Node.js 20+ and npm.
 interop: $(STAMP)

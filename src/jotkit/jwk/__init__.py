@@ -4,6 +4,16 @@ from __future__ import annotations
 
 from ._key import AlgorithmDescriptor, Key
 from ._keyset import KeySet
-from ._select import KeyLike, select_key
+from ._source import FixedKey, KeyCallback, KeyLike, KeySource, key_source, select_key
 
-__all__ = ["AlgorithmDescriptor", "Key", "KeyLike", "KeySet", "select_key"]
+__all__ = [
+    "AlgorithmDescriptor",
+    "FixedKey",
+    "Key",
+    "KeyCallback",
+    "KeyLike",
+    "KeySet",
+    "KeySource",
+    "key_source",
+    "select_key",
+]

@@ -137,6 +137,19 @@ class KeySet:
             raise MultipleKeysMatchedError()
         return fitting[0]
 
+    # A KeySet is a key source (DESIGN section 1): selection is its answer.
+    def key_for(
+        self, header: Mapping[str, Any], op: Operation, descriptor: AlgorithmDescriptor
+    ) -> Key:
+        """The one key for a token with ``header``: :meth:`select`."""
+        return self.select(header, op, descriptor)
+
+    async def key_for_async(
+        self, header: Mapping[str, Any], op: Operation, descriptor: AlgorithmDescriptor
+    ) -> Key:
+        """:meth:`select`, awaitable (a local set does no I/O)."""
+        return self.select(header, op, descriptor)
+
 
 def _fits_any(key: Key, descriptor: AlgorithmDescriptor) -> bool:
     return any(key.fits(op, descriptor) for op in ("verify", "sign", "encrypt", "decrypt"))
