@@ -13,8 +13,11 @@ from __future__ import annotations
 
 __all__ = [
     "AlgorithmNotAllowedError",
+    "CertificateError",
     "ClaimsError",
+    "DPoPProofError",
     "DecryptionError",
+    "DisclosureError",
     "ExceededLimitError",
     "ExpiredError",
     "InvalidClaimError",
@@ -22,6 +25,7 @@ __all__ = [
     "InvalidSignatureError",
     "JotkitError",
     "KeyNotFoundError",
+    "KeySetUnavailableError",
     "MalformedError",
     "MalformedJWEError",
     "MalformedJWSError",
@@ -29,6 +33,8 @@ __all__ = [
     "MissingClaimError",
     "MultipleKeysMatchedError",
     "NotYetValidError",
+    "ReplayError",
+    "ReplayStoreUnavailableError",
     "SecurityWarning",
     "UnsupportedAlgorithmError",
     "VerificationError",
@@ -75,6 +81,13 @@ class MalformedJWEError(MalformedError):
     default_message = "the JWE is malformed"
 
 
+class DisclosureError(MalformedError):
+    """An SD-JWT disclosure breaks a rule of RFC 9901 (shape, digest, reference)."""
+
+    code = "invalid_disclosure"
+    default_message = "an SD-JWT disclosure is invalid"
+
+
 class MalformedJWTError(MalformedError):
     """A JWT is not well-formed (payload not a JSON object, wrong serialization...)."""
 
@@ -103,6 +116,13 @@ class InvalidKeyError(JotkitError):
     default_message = "the key is invalid"
 
 
+class CertificateError(InvalidKeyError):
+    """An ``x5c`` chain does not validate against the configured trust anchors."""
+
+    code = "invalid_certificate"
+    default_message = "the certificate chain is not trusted"
+
+
 class KeyNotFoundError(JotkitError):
     """No key in the set matches the token."""
 
@@ -115,6 +135,27 @@ class MultipleKeysMatchedError(KeyNotFoundError):
 
     code = "multiple_keys_matched"
     default_message = "several keys match the token; give each key a distinct kid"
+
+
+class KeySetUnavailableError(JotkitError):
+    """A remote key set could not be fetched and nothing usable is cached.
+
+    The token is refused; an application may answer 503 rather than 401, since the
+    token itself may be fine.
+    """
+
+    code = "key_set_unavailable"
+    default_message = "the key set is unavailable"
+
+
+class ReplayStoreUnavailableError(JotkitError):
+    """The replay store could not answer (Redis down, say): the token is refused.
+
+    One-time tokens fail closed: a store that cannot say "never seen" never accepts.
+    """
+
+    code = "replay_store_unavailable"
+    default_message = "the replay store is unavailable"
 
 
 class ExceededLimitError(JotkitError):
@@ -188,3 +229,17 @@ class InvalidClaimError(ClaimsError):
 
     code = "invalid_claim"
     default_message = "a claim is invalid"
+
+
+class ReplayError(ClaimsError):
+    """A one-time token (``jti``, a DPoP proof, a client assertion) was already used."""
+
+    code = "replayed"
+    default_message = "the token was already used"
+
+
+class DPoPProofError(ClaimsError):
+    """A DPoP proof (RFC 9449) is invalid, or does not match the request or the token."""
+
+    code = "invalid_dpop_proof"
+    default_message = "the DPoP proof is invalid"
