@@ -129,6 +129,11 @@ class KeyNotFoundError(JotkitError):
     code = "key_not_found"
     default_message = "no key matches the token"
 
+    def __init__(self, message: str | None = None, *, kid: str | None = None) -> None:
+        super().__init__(message)
+        #: The token's ``kid`` (None when it has none, or it is not a string).
+        self.kid = kid
+
 
 class MultipleKeysMatchedError(KeyNotFoundError):
     """Several keys match the token and none is preferred: jotkit never tries them all."""
@@ -198,8 +203,9 @@ class ClaimsError(JotkitError):
     code = "invalid_claims"
     default_message = "the claims are invalid"
 
-    def __init__(self, message: str | None = None, *, claim: str) -> None:
+    def __init__(self, message: str | None = None, *, claim: str | None = None) -> None:
         super().__init__(message)
+        #: The claim (or header member, ``typ``) that failed; None when not one claim.
         self.claim = claim
 
 
@@ -208,6 +214,22 @@ class ExpiredError(ClaimsError):
 
     code = "expired"
     default_message = "the token has expired"
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        claim: str | None = "exp",
+        exp: float | None = None,
+        now: float | None = None,
+        leeway: float | None = None,
+    ) -> None:
+        super().__init__(message, claim=claim)
+        #: The ``exp`` (or ``iat`` + ``max_age``) that passed, the time checked against,
+        #: and the leeway allowed, as NumericDates and seconds (None when not known).
+        self.exp = exp
+        self.now = now
+        self.leeway = leeway
 
 
 class NotYetValidError(ClaimsError):
