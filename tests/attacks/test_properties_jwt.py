@@ -149,7 +149,7 @@ class TestEncryptedJWT:
         )
         try:
             result = jwt.decrypt(
-                token, server, algorithms=["RSA-OAEP"], encryptions=["A128GCM"], **POLICY
+                token, server, key_algorithms=["RSA-OAEP"], encryptions=["A128GCM"], **POLICY
             )
         except JotkitError:
             return
