@@ -401,13 +401,13 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "cache hit does not ask the source again",
         "src/jotkit/jwt/_verifier.py",
-        "            not self._reconsult or self._jws.resolve(_header_copy(entry), entry[3]) is entry[2]\n",
+        "            not self._reconsult or self._jws.resolve(entry[0], entry[3]) is entry[2]\n",
         "            True\n",
     ),
     Mutant(
         "async cache hit does not ask the source again",
         "src/jotkit/jwt/_verifier.py",
-        "                not self._reconsult\n                or await self._jws.resolve_async(_header_copy(entry), entry[3]) is entry[2]\n",
+        "                not self._reconsult or await self._jws.resolve_async(entry[0], entry[3]) is entry[2]\n",
         "                True\n",
     ),
     Mutant(

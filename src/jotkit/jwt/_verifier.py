@@ -195,8 +195,7 @@ class Verifier:
             text = compact_text(token, self._limits, JWS_SEGMENTS)
             entry = cache.get(text)
             if entry is not None and (
-                not self._reconsult
-                or await self._jws.resolve_async(_header_copy(entry), entry[3]) is entry[2]
+                not self._reconsult or await self._jws.resolve_async(entry[0], entry[3]) is entry[2]
             ):
                 return self._serve(entry)
             token = text
@@ -249,9 +248,10 @@ class Verifier:
         text = compact_text(token, self._limits, JWS_SEGMENTS)
         entry = cache.get(text)
         # A revoked or rotated-out key stops verifying at the source's next answer,
-        # cached or not (DESIGN section 1): a new answer is verified afresh.
+        # cached or not (DESIGN section 1): a new answer is verified afresh. Sources do
+        # not change the header they read (a caller's callable is given a copy).
         if entry is not None and (
-            not self._reconsult or self._jws.resolve(_header_copy(entry), entry[3]) is entry[2]
+            not self._reconsult or self._jws.resolve(entry[0], entry[3]) is entry[2]
         ):
             return self._serve(entry)
         signed = self._parse(text)
@@ -274,10 +274,3 @@ class Verifier:
     def _store(cache: LRU[str, _Entry], text: str, signed: jws.Signed, verified: _Verified) -> None:
         header, claims, key = verified
         cache.put(text, (copy_json(header), copy_json(claims), key, signed[2], is_flat(claims)))
-
-
-def _header_copy(entry: _Entry) -> dict[str, Any]:
-    """The cached header for a key source to read: a copy, so that a source (a caller's
-    callable) that changes it cannot change the cache."""
-    header: dict[str, Any] = copy_json(entry[0])
-    return header
