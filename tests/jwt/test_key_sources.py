@@ -255,3 +255,41 @@ class TestDecodeAsync:
             jotkit.decode(token, b"k" * 32, algorithms=["HS256"])
         with pytest.raises(MalformedError):
             jotkit.decode_complete(token, b"k" * 32, algorithms=["HS256"])
+
+
+class TestEveryPathChecksTheKey:
+    """The key fit check runs on every path: sync, cached and async (key confusion)."""
+
+    @staticmethod
+    def _confused(public: Key) -> str:
+        """An HS256 token keyed with the RSA public key's PEM, the classic confusion."""
+        import hashlib
+        import hmac
+
+        from jotkit._b64 import b64encode
+
+        head = b64encode(b'{"alg":"HS256","typ":"JWT"}')
+        body = b64encode(b'{"iss":"https://issuer.example"}')
+        secret = public.to_pem()
+        mac = hmac.new(secret, head + b"." + body, hashlib.sha256).digest()
+        return (head + b"." + body + b"." + b64encode(mac)).decode()
+
+    @pytest.mark.parametrize("cache", [None, 8])
+    def test_rsa_key_never_serves_hs256(self, cache: int | None) -> None:
+        """A Verifier bound to an RSA key with HS256 also allowed refuses an HS256
+        token on every path, with a JotkitError (never a crash)."""
+        rsa = signing_key("RS256").public()
+        token = self._confused(rsa)
+        verifier = jwt.Verifier(rsa, algorithms=["RS256", "HS256"], cache=cache)
+        with pytest.raises(jotkit.JotkitError):
+            verifier.decode(token)
+        with pytest.raises(jotkit.JotkitError):
+            asyncio.run(verifier.decode_async(token))
+
+    def test_callable_bytes_are_checked_against_the_alg(self) -> None:
+        """A callable that answers with bytes for an RS256 token is refused."""
+        rsa = signing_key("RS256")
+        token = jwt.encode({"iss": ISSUER}, rsa)
+        verifier = jwt.Verifier(lambda header: b"s" * 32, algorithms=["RS256"])
+        with pytest.raises(jotkit.errors.InvalidKeyError):
+            verifier.decode(token)

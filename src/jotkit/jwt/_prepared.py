@@ -121,29 +121,52 @@ def cache_key(
     if type(key) not in _KEY_TYPES or type(limits) is not Limits:
         return None
     try:
-        # The common shape inline (a list of one name), checked as strictly as _names.
+        # The common shape inline: a list of one name is keyed by that name; any other
+        # allow-list by a tuple of exact strings (a bare string is a caller's mistake,
+        # which must reach the Verifier's TypeError, never a verifier kept for a list).
         if type(algorithms) is list and len(algorithms) == 1 and type(algorithms[0]) is str:
-            algs: Any = (algorithms[0],)
+            algs: Any = algorithms[0]
+        elif algorithms is None:
+            algs = None
+        elif type(algorithms) is str:
+            return None
         else:
             algs = _names(algorithms)
-        found: list[Any] = [id(key), id(limits), algs]
         if policy is not None:
             # A ClaimsPolicy is frozen: its identity pins its meaning, as for the key.
             if options or type(policy) is not ClaimsPolicy:
                 return None
-            found.append(id(policy))
-        for name, value in options.items():
+            return (id(key), id(limits), algs, id(policy))
+        for value in options.values():
             kind = type(value)
-            if kind is str or kind is int or value is None:
-                found.append((name, value))
-                continue
-            form = _FORMS.get(name)
-            if form is None:
-                return None
-            found.append((name, form(value)))
-        return tuple(found)
+            # An exact str or int (never a bool, never a look-alike subclass) or None is
+            # its own hashable form: the usual call takes only this loop.
+            if kind is not str and kind is not int and value is not None:
+                return _general_key(key, algs, limits, options)
+        return (id(key), id(limits), algs, tuple(options.items()))
     except _Uncacheable:
         return None
+
+
+def _general_key(
+    key: object, algs: Any, limits: object, options: PolicyArgs
+) -> tuple[Any, ...] | None:
+    """:func:`cache_key` for keywords that need their hashable form (lists, checks...).
+
+    Raises:
+        _Uncacheable: a keyword that cannot take part in a key.
+    """
+    found = []
+    for name, value in options.items():
+        kind = type(value)
+        if kind is str or kind is int or value is None:
+            found.append((name, value))
+            continue
+        form = _FORMS.get(name)
+        if form is None:
+            raise _Uncacheable
+        found.append((name, form(value)))
+    return (id(key), id(limits), algs, tuple(found))
 
 
 def verifier_for(
@@ -163,16 +186,17 @@ def verifier_for(
         TypeError, ValueError: an invalid argument.
     """
     at = None
-    now = options.get("now")
-    if now is None:
-        options.pop("now", None)
-    elif not callable(now):
-        try:
-            at = number(now, "now")
-        except (TypeError, ValueError, OverflowError):
-            pass  # left in: the uncached Verifier raises the error, in its usual order
-        else:
+    if "now" in options:
+        now = options["now"]
+        if now is None:
             del options["now"]
+        elif not callable(now):
+            try:
+                at = number(now, "now")
+            except (TypeError, ValueError, OverflowError):
+                pass  # left in: the uncached Verifier raises the error, in its usual order
+            else:
+                del options["now"]
     found = None if "now" in options else cache_key(key, algorithms, limits, policy, options)
     if found is None:
         verifier = Verifier(key, algorithms=algorithms, limits=limits, policy=policy, **options)

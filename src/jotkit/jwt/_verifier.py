@@ -182,10 +182,12 @@ class Verifier:
         Raises:
             JotkitError: as :meth:`decode`.
         """
-        signed = self._parse(token)
-        key = self._jws.resolve(signed[1], signed[2])
-        self._jws.check(signed, key)
-        return signed[1], self._claims(signed, now), key
+        try:
+            payload, header, key = self._jws.verify_parts(token)  # type: ignore[arg-type]
+        except MalformedJWSError:
+            compact_text(token, self._limits, JWS_SEGMENTS)  # names a substitution
+            raise
+        return header, self._claims(payload, header, now), key
 
     async def _verify_async(self, token: object) -> _Verified:
         """:meth:`_cached` or :meth:`_verify`, awaiting the key source."""
@@ -202,7 +204,7 @@ class Verifier:
         signed = self._parse(token)
         key = await self._jws.resolve_async(signed[1], signed[2])
         self._jws.check(signed, key)
-        verified = signed[1], self._claims(signed, None), key
+        verified = signed[1], self._claims(signed[0], signed[1], None), key
         if cache is not None:
             self._store(cache, text, signed, verified)
         return verified
@@ -216,14 +218,13 @@ class Verifier:
             compact_text(token, self._limits, JWS_SEGMENTS)
             raise
 
-    def _claims(self, signed: jws.Signed, now: float | None) -> dict[str, Any]:
+    def _claims(self, payload: bytes, header: dict[str, Any], now: float | None) -> dict[str, Any]:
         """The claims of a verified token, checked against the policy at ``now``.
 
         Raises:
             MalformedJWTError, ExceededLimitError: not a JSON object, or too large.
             ClaimsError: a claim breaks the policy.
         """
-        payload, header = signed[0], signed[1]
         # RFC 7797 payloads are not JWTs; accepting one would let a token verified as
         # raw bytes elsewhere be read here as claims (token substitution).
         if header.get("b64", True) is not True:
@@ -257,7 +258,7 @@ class Verifier:
         signed = self._parse(text)
         key = self._jws.resolve(signed[1], signed[2])
         self._jws.check(signed, key)
-        verified = signed[1], self._claims(signed, None), key
+        verified = signed[1], self._claims(signed[0], signed[1], None), key
         self._store(cache, text, signed, verified)
         return verified
 
