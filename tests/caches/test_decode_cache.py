@@ -292,6 +292,15 @@ class TestSeparation:
         with pytest.raises(jotkit.errors.ExceededLimitError):
             _decode(tok, limits=Limits(max_payload_size=64))
 
+    def test_each_limits_object_keeps_its_own_verifier(self) -> None:
+        """Two Limits objects get two kept verifiers, each reused: they do not evict
+        each other under one cache key."""
+        tok, roomy = token(), Limits(max_payload_size=10_000)
+        for _ in range(3):
+            _decode(tok)
+            _decode(tok, limits=roomy)
+        assert _kept() == 2
+
 
 class TestWhatIsNotKept:
     """Predicates, failures and odd argument types never enter the cache."""

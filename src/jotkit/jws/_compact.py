@@ -130,6 +130,11 @@ class CompactVerifier:
         return self._source
 
     @property
+    def allowed(self) -> Mapping[str, SignatureAlgorithm]:
+        """The allow-list, resolved: each accepted ``alg`` name and its table entry."""
+        return self._allowed
+
+    @property
     def answers_vary(self) -> bool:
         """Whether the source may answer differently later (False for a Key or a KeySet)."""
         return self._fixed is None and not isinstance(self._source, KeySet)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Collection, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from .._limits import DEFAULT_LIMITS, Limits
 from ..errors import MalformedJWTError
@@ -28,29 +28,23 @@ if TYPE_CHECKING:
 
 __all__ = ["decrypt", "encrypt", "is_nested", "renamed"]
 
-_V = TypeVar("_V")
 
-
-def renamed(new: _V | None, old: _V | None, names: str) -> _V:
-    """The value of a renamed keyword: the new name, or the old one with a warning.
+def renamed(new: Any, old: Any, names: str) -> Any:
+    """The value of a renamed keyword (``names`` is ``"new/old"``); the old name warns.
 
     Raises:
         TypeError: both or neither given.
     """
     new_name, old_name = names.split("/")
-    if old is not None:
-        if new is not None:
-            raise TypeError(f"pass {new_name}= only ({old_name}= is its old name)")
-        warnings.warn(
-            f"{old_name}= is now {new_name}=: the JWE key-management algorithm is named "
-            "the same way in encrypt, decrypt and the nested functions",
-            DeprecationWarning,
-            stacklevel=3,
-        )
-        return old
-    if new is None:
-        raise TypeError(f"{new_name}= is required")
-    return new
+    if old is None:
+        if new is None:
+            raise TypeError(f"{new_name}= is required")
+        return new
+    if new is not None:
+        raise TypeError(f"pass {new_name}= only ({old_name}= is its old name)")
+    # One name for the JWE key-management algorithm across the JWT layer.
+    warnings.warn(f"{old_name}= is now {new_name}=", DeprecationWarning, stacklevel=3)
+    return old
 
 
 def is_nested(header: Mapping[str, Any]) -> bool:

@@ -58,37 +58,17 @@ class PolicyArgs(TypedDict, total=False):
 #: two lists equal).
 POLICY_DOCS: dict[str, str] = {
     "issuer": "the accepted ``iss`` (a string or a collection), compared for equality.",
-    "audience": (
-        "the accepted audiences; ``aud`` must contain one. When None, a token that "
-        "carries ``aud`` is rejected (RFC 7519 4.1.3)."
-    ),
+    "audience": "the accepted audiences, one of which ``aud`` must hold (None: no aud).",
     "subject": "the exact ``sub`` required.",
     "leeway": "clock skew allowed, in seconds or as a ``timedelta`` (default 0).",
     "max_age": "the oldest ``iat`` accepted, in seconds or as a ``timedelta``.",
     "required": "claims that must be present.",
     "typ": "the header ``typ`` required (case-insensitive, ``application/`` optional).",
     "checks": "claim name -> expected value, or a predicate on the claim's value.",
-    "now": (
-        "the time to check against (NumericDate, aware datetime, or a callable); "
-        "None reads the clock per token."
-    ),
+    "now": "the time to check at (NumericDate, aware datetime, callable; None: clock).",
 }
 
 _MARKER = "        **options: the claims policy.\n"
-
-
-def _wrapped(name: str, text: str) -> str:
-    """One ``name: text`` entry of an Args section, wrapped at 88 columns."""
-    lines, line = [], f"            {name}:"
-    for word in text.split():
-        if len(line) + 1 + len(word) > 88:
-            lines.append(line)
-            line = "                "
-        else:
-            line += " "
-        line += word
-    lines.append(line)
-    return "\n".join(lines) + "\n"
 
 
 def with_policy_docs(function: _T) -> _T:
@@ -97,7 +77,7 @@ def with_policy_docs(function: _T) -> _T:
     doc = function.__doc__ or ""
     if _MARKER not in doc:
         raise AssertionError(f"{function!r}: no policy marker in the docstring")
-    entries = "".join(_wrapped(name, text) for name, text in POLICY_DOCS.items())
+    entries = "".join(f"            {name}: {text}\n" for name, text in POLICY_DOCS.items())
     head = "        **options: the claims-policy keywords (or ``policy=ClaimsPolicy(...)``):\n"
     function.__doc__ = doc.replace(_MARKER, head + entries)
     return function

@@ -48,9 +48,7 @@ _VERIFIERS: LRU[tuple[Any, ...], tuple[object, Limits, object, Verifier]] = LRU(
 
 
 def _names(value: object) -> Any:
-    """A string, None, or a collection of exact strings, as a hashable value."""
-    if value is None or type(value) is str:
-        return value
+    """A collection of exact strings, as a hashable value."""
     if type(value) not in _CONTAINERS:
         raise _Uncacheable
     items = tuple(cast("Iterable[object]", value))
@@ -60,17 +58,10 @@ def _names(value: object) -> Any:
     return items
 
 
-def _exact(value: object) -> Any:
-    """None or an exact ``str`` (a subclass could compare equal to anything)."""
-    if value is None or type(value) is str:
-        return value
-    raise _Uncacheable
-
-
 def _duration(value: object) -> Any:
-    """None, an int or float (never a bool), or a ``timedelta``, as itself."""
+    """A float or a ``timedelta`` (never a bool), as itself."""
     kind = type(value)
-    if value is None or kind is int or kind is float:
+    if kind is float:
         return value
     from datetime import timedelta  # only reached when a caller passed one
 
@@ -81,8 +72,6 @@ def _duration(value: object) -> Any:
 
 def _checks(checks: object) -> Any:
     """Checks of exact built-in scalars as (name, type, value) triples; not predicates."""
-    if checks is None:
-        return None
     if type(checks) is not dict:
         raise _Uncacheable
     items = []
@@ -96,15 +85,14 @@ def _checks(checks: object) -> Any:
 
 
 # The hashable form of each policy keyword other than ``now`` (a str, an int or None
-# is its own form and skips these). A keyword missing here is never cached.
+# is its own form and skips these). A keyword missing here (``subject`` or ``typ`` of
+# another type, a misspelt one) is never cached: the Verifier raises its error.
 _FORMS: dict[str, Callable[[object], Any]] = {
     "issuer": _names,
     "audience": _names,
-    "subject": _exact,
     "leeway": _duration,
     "max_age": _duration,
     "required": _names,
-    "typ": _exact,
     "checks": _checks,
 }
 

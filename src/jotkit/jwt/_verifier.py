@@ -185,38 +185,29 @@ class Verifier:
         try:
             payload, header, key = self._jws.verify_parts(token)  # type: ignore[arg-type]
         except MalformedJWSError:
-            compact_text(token, self._limits, JWS_SEGMENTS)  # names a substitution
+            _substitution(token, self._limits)
             raise
         return header, self._claims(payload, header, now), key
 
     async def _verify_async(self, token: object) -> _Verified:
         """:meth:`_cached` or :meth:`_verify`, awaiting the key source."""
         cache = self._cache
-        text = ""
         if cache is not None:
-            text = compact_text(token, self._limits, JWS_SEGMENTS)
-            entry = cache.get(text)
+            token = compact_text(token, self._limits, JWS_SEGMENTS)
+            entry = cache.get(token)
             if entry is not None and (
                 not self._reconsult or await self._jws.resolve_async(entry[0], entry[3]) is entry[2]
             ):
                 return self._serve(entry)
-            token = text
-        signed = self._parse(token)
-        key = await self._jws.resolve_async(signed[1], signed[2])
-        self._jws.check(signed, key)
-        verified = signed[1], self._claims(signed[0], signed[1], None), key
-        if cache is not None:
-            self._store(cache, text, signed, verified)
-        return verified
-
-    def _parse(self, token: object) -> jws.Signed:
         try:
-            return self._jws.parse(token)
+            payload, header, key = await self._jws.verify_parts_async(token)  # type: ignore[arg-type]
         except MalformedJWSError:
-            # Name the substitution (a JWE or a JSON serialization) when that is what
-            # failed to parse; compact_text raises for those and returns otherwise.
-            compact_text(token, self._limits, JWS_SEGMENTS)
+            _substitution(token, self._limits)
             raise
+        verified = header, self._claims(payload, header, None), key
+        if cache is not None:
+            self._store(cache, token, verified)  # type: ignore[arg-type]
+        return verified
 
     def _claims(self, payload: bytes, header: dict[str, Any], now: float | None) -> dict[str, Any]:
         """The claims of a verified token, checked against the policy at ``now``.
@@ -255,11 +246,8 @@ class Verifier:
             not self._reconsult or self._jws.resolve(entry[0], entry[3]) is entry[2]
         ):
             return self._serve(entry)
-        signed = self._parse(text)
-        key = self._jws.resolve(signed[1], signed[2])
-        self._jws.check(signed, key)
-        verified = signed[1], self._claims(signed[0], signed[1], None), key
-        self._store(cache, text, signed, verified)
+        verified = self._verify(text, None)
+        self._store(cache, text, verified)
         return verified
 
     def _serve(self, entry: _Entry) -> _Verified:
@@ -271,7 +259,17 @@ class Verifier:
         # next caller sees (cache poisoning).
         return header, dict(claims) if flat else copy_json(claims), key
 
-    @staticmethod
-    def _store(cache: LRU[str, _Entry], text: str, signed: jws.Signed, verified: _Verified) -> None:
+    def _store(self, cache: LRU[str, _Entry], text: str, verified: _Verified) -> None:
         header, claims, key = verified
-        cache.put(text, (copy_json(header), copy_json(claims), key, signed[2], is_flat(claims)))
+        descriptor = self._jws.allowed[header["alg"]]
+        cache.put(text, (copy_json(header), copy_json(claims), key, descriptor, is_flat(claims)))
+
+
+def _substitution(token: object, limits: Limits) -> None:
+    """Name the substitution (a JWE or a JSON serialization) when that is what failed
+    to parse as a compact JWS; returns for anything else.
+
+    Raises:
+        MalformedJWTError: the token is another serialization.
+    """
+    compact_text(token, limits, JWS_SEGMENTS)
