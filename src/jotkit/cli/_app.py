@@ -195,5 +195,7 @@ def run(argv: list[str] | None = None) -> None:
     """Run the command line (the console script and ``python -m jotkit``)."""
     from . import _keys, _make, _tokens  # noqa: F401 - they register their commands
 
+    for command in cli.commands.values():
+        command.epilog = command.epilog or EPILOG
     cli.main(args=argv, prog_name="jotkit")
     sys.exit(EXIT_OK)  # pragma: no cover - cli.main exits
