@@ -15,9 +15,8 @@ from ._app import (
     key_from_options,
     key_options,
     remote_layer,
-    warn,
 )
-from ._input import CLIError, UsageProblem, parse_duration, read_token, secret_bytes
+from ._input import CLIError, UsageProblem, parse_duration, read_token
 
 __all__ = ["failed_check", "inspect_cmd", "lint_cmd", "verify_cmd"]
 
@@ -72,10 +71,9 @@ def failed_check(exc: JotkitError) -> str:
 
 
 def _verification_key(params: dict[str, Any], jwks_url: str | None, issuer: str | None) -> Any:
-    given = sum(x is not None for x in (params.get("key_file"), jwks_url, issuer)) + (
-        1 if any(params.get(n) for n in ("secret_file", "secret_env", "secret_value")) else 0
-    )
-    if given > 1:
+    local = ("key_file", "secret_file", "secret_env", "secret_value")
+    sources = [any(params.get(n) is not None for n in local), jwks_url, issuer]
+    if sum(bool(s) for s in sources) > 1:
         raise UsageProblem("give one key source: --key, a secret, --jwks-url or --issuer")
     if jwks_url is not None:
         return remote_layer().RemoteKeySet(jwks_url)
@@ -278,15 +276,7 @@ def lint_cmd(
 
     text = read_token(token)
     # A secret goes to lint as bytes, so that a weak one is a finding, not a refusal.
-    secret = secret_bytes(
-        value=params.get("secret_value"),
-        file=params.get("secret_file"),
-        env=params.get("secret_env"),
-        encoding=params.get("secret_encoding") or "utf8",
-    )
-    if params.get("secret_value") is not None:
-        warn("a secret on the command line is visible to other users; use --secret-file")
-    key = secret if secret is not None else key_from_options(params, required=False)
+    key = key_from_options(params, required=False, raw_secret=True)
     findings = [f.to_dict() for f in lint(text, key, max_lifetime=parse_duration(max_lifetime))]
     if as_json:
         emit_json({"findings": findings})
