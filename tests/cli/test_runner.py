@@ -129,6 +129,14 @@ class TestRender:
         done = invoke("inspect", token, "--key", "-", stdin=key_file)
         assert "plain words" in done.stdout
 
+    def test_lint_one_key_source(self, es_file: Path) -> None:
+        """lint with both a key file and a secret is a usage error."""
+        done = invoke(
+            "lint", "e30.e30.", "--key", str(es_file), "--secret-env", "S", env={"S": "x"}
+        )
+        assert done.exit_code == 2
+        assert "not both" in error_line(done)
+
     def test_findings_none(self) -> None:
         """A clean token prints 'no findings'."""
         secret = Key.from_secret(b"k" * 32, alg="HS256")

@@ -47,7 +47,7 @@ from typing import Any
 from .. import _json, _time
 from .._b64 import b64decode
 from .._limits import DEFAULT_LIMITS
-from ..errors import JotkitError, MalformedError
+from ..errors import DisclosureError, ExceededLimitError, JotkitError, MalformedError
 
 __all__ = [
     "TIME_CLAIMS",
@@ -62,7 +62,6 @@ __all__ = [
 TIME_CLAIMS = ("exp", "nbf", "iat", "auth_time")
 
 _LIMITS = DEFAULT_LIMITS
-_NOT_VERIFIED = False
 
 
 def _json_segment(segment: str, max_size: int) -> Any:
@@ -103,8 +102,6 @@ def split_token(text: str | bytes) -> str:
         MalformedError: not text, or empty.
         ExceededLimitError: over the token size limit.
     """
-    from ..errors import ExceededLimitError
-
     if isinstance(text, bytes | bytearray):
         try:
             text = bytes(text).decode("utf-8")
@@ -149,7 +146,7 @@ def inspect_token(
 
 
 def _base(kind: str) -> dict[str, Any]:
-    return {"kind": kind, "verified": _NOT_VERIFIED, "signature": None}
+    return {"kind": kind, "verified": False, "signature": None}
 
 
 def _inspect_compact(token: str) -> dict[str, Any]:
@@ -199,8 +196,6 @@ def _inspect_json(token: str) -> dict[str, Any]:
     if not isinstance(entries, list) or not entries:
         raise MalformedError("'signatures' must be a non-empty array")
     if len(entries) > _LIMITS.max_signatures:
-        from ..errors import ExceededLimitError
-
         raise ExceededLimitError("too many signatures")
     signatures: list[dict[str, Any]] = []
     for entry in entries:
@@ -233,8 +228,6 @@ def _inspect_jwe_json(doc: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(recipients, list) or not recipients:
         raise MalformedError("'recipients' must be a non-empty array")
     if len(recipients) > _LIMITS.max_signatures:
-        from ..errors import ExceededLimitError
-
         raise ExceededLimitError("too many recipients")
     result["header"] = {**shared, **protected}
     result["protected"] = protected
@@ -270,8 +263,6 @@ def _inspect_sd_jwt(token: str, at: float) -> dict[str, Any]:
 
 
 def _disclosure(text: str) -> dict[str, Any]:
-    from ..errors import DisclosureError
-
     try:
         value = _json_segment(text, _LIMITS.max_payload_size)
     except JotkitError as exc:
