@@ -128,11 +128,9 @@ class TestSignVerify:
         assert "iss check failed" in line
         expired = run("verify", claims_token(keys, exp=1), "--key", pub, "--subtle", "--json")
         assert expired.status == 1
-        assert expired.json()["error"] == {
-            "code": "expired",
-            "check": "exp",
-            "message": "the token has expired",
-        }
+        error = expired.json()["error"]
+        assert (error["code"], error["check"]) == ("expired", "exp")
+        assert error["message"].startswith("the token expired")
         forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
         sig = run("verify", forged, "--key", pub, "--subtle")
         assert sig.status == 1
@@ -223,7 +221,7 @@ class TestInspect:
     def test_inspect_jwe_with_key(self, keys: Path) -> None:
         """A JWE is decrypted for display with --key."""
         rsa = Key.from_pem((keys / "rsa.pub.pem").read_bytes())
-        token = jotkit.jwt.encrypt({"sub": "x"}, rsa, alg="RSA-OAEP-256", enc="A128GCM")
+        token = jotkit.jwt.encrypt({"sub": "x"}, rsa, key_alg="RSA-OAEP-256", enc="A128GCM")
         sealed = run("inspect", token, "--json").json()
         assert "claims" not in sealed
         opened = run("inspect", token, "--key", str(keys / "rsa.pem"), "--json").json()
@@ -236,7 +234,7 @@ class TestEncryptDecrypt:
     def test_encrypt_decrypt(self, keys: Path) -> None:
         """A JWE to an RSA key decrypts with the private key; --json gives the claims."""
         enc = run("encrypt", '{"sub":"x"}', "--key", str(keys / "rsa.pub.pem"),
-                  "--alg", "RSA-OAEP-256", "--enc", "A128CBC-HS256", "--zip")  # fmt: skip
+                  "--key-alg", "RSA-OAEP-256", "--enc", "A128CBC-HS256", "--zip")  # fmt: skip
         assert enc.status == 0, enc.err
         token = enc.out.strip()
         dec = run("decrypt", "-", "--key", str(keys / "rsa.pem"), "--alg", "RSA-OAEP-256",

@@ -95,7 +95,7 @@ class TestInspect:
     def test_jwe_compact_and_decrypt(self) -> None:
         """A JWE shows its header and part sizes; with the key, its claims."""
         aes = Key.generate("A128KW")
-        token = jotkit.jwt.encrypt({"sub": "x"}, aes, alg="A128KW", enc="A128GCM")
+        token = jotkit.jwt.encrypt({"sub": "x"}, aes, key_alg="A128KW", enc="A128GCM")
         info = inspect_token(token)
         assert info["kind"] == "JWE compact"
         assert info["header"]["enc"] == "A128GCM"
@@ -232,7 +232,7 @@ class TestLint:
     def test_sensitive_in_jwe_is_fine(self) -> None:
         """An encrypted token is not read: only JK116 (info)."""
         aes = Key.generate("A128KW")
-        token = jotkit.jwt.encrypt({"password": "x"}, aes, alg="A128KW", enc="A128GCM")
+        token = jotkit.jwt.encrypt({"password": "x"}, aes, key_alg="A128KW", enc="A128GCM")
         assert codes(lint(token, now=NOW)) == ["JK116"]
 
     def test_missing_registered_claims(self) -> None:

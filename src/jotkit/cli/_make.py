@@ -143,7 +143,12 @@ def sign_cmd(claims: str | None, alg: str | None, as_json: bool, **params: Any) 
 @cli.command("encrypt")
 @_CLAIMS
 @key_options
-@click.option("--alg", help="JWE key management algorithm (RSA-OAEP-256, ECDH-ES, dir...).")
+@click.option(
+    "--key-alg",
+    "--alg",
+    "alg",
+    help="JWE key management algorithm (RSA-OAEP-256, ECDH-ES, dir...).",
+)
 @click.option("--enc", default="A256GCM", show_default=True, help="Content encryption.")
 @click.option("--zip", "zip_", is_flag=True, help="Compress the plaintext (zip: DEF).")
 @click.option("--sign-key", metavar="FILE", help="Nested: sign with this key, then encrypt.")
@@ -173,13 +178,13 @@ def encrypt_cmd(
     key = _one_key(key_from_options(params, what="recipient key"), "recipient key")
     alg = alg or getattr(key, "alg", None)
     if alg is None:
-        raise UsageProblem("--alg is required: the key is not bound to one algorithm")
+        raise UsageProblem("--key-alg is required: the key is not bound to one algorithm")
     zip_name = "DEF" if zip_ else None
     from .. import jwt
 
     if sign_key is None:
         token = jwt.encrypt(
-            body, key, alg=alg, enc=enc, headers=headers or None, zip=zip_name, typ=typ
+            body, key, key_alg=alg, enc=enc, headers=headers or None, zip=zip_name, typ=typ
         )
     else:
         signer = _one_key(load_key_file(sign_key), "signing key")
@@ -204,7 +209,13 @@ def encrypt_cmd(
 @cli.command("decrypt")
 @click.argument("token", required=False, metavar="[TOKEN|-]")
 @key_options
-@click.option("--alg", "algs", multiple=True, help="Accepted key management alg (repeatable).")
+@click.option(
+    "--key-alg",
+    "--alg",
+    "algs",
+    multiple=True,
+    help="Accepted key management alg (repeatable).",
+)
 @click.option("--enc", "encs", multiple=True, help="Accepted enc (repeatable; default: all).")
 @click.option("--verify-key", metavar="FILE", help="Nested: verify the inner JWS with this key.")
 @click.option("--sign-alg", "sign_algs", multiple=True, help="Nested: accepted inner JWS alg.")
@@ -235,7 +246,7 @@ def decrypt_cmd(
 
     key_algs = list(algs) or ([key.alg] if getattr(key, "alg", None) else [])
     if not key_algs:
-        raise UsageProblem("--alg is required: the key is not bound to one algorithm")
+        raise UsageProblem("--key-alg is required: the key is not bound to one algorithm")
     encryptions = list(encs) or list(jwa.CONTENT_ENCRYPTIONS)
     if verify_key is not None:
         _decrypt_nested(
