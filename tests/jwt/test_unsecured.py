@@ -115,7 +115,7 @@ class TestLimits:
     """The unverified and unsecured paths parse under the same limits."""
 
     def test_token_type_and_encoding(self) -> None:
-        """Not str/bytes, or non-ASCII bytes: malformed (more types in test_token_types)."""
+        """Not str/bytes, or non-ASCII bytes: malformed (untrusted input)."""
         with pytest.raises(MalformedJWTError):
             jwt.unverified(12)  # type: ignore[arg-type]
         with pytest.raises(MalformedJWTError):

@@ -79,8 +79,8 @@ ENTRY_POINTS = [
     ),
     EntryPoint(
         "jwt.decrypt",
-        lambda token: jwt.decrypt(token, AES, **ALGS),
-        lambda: jwt.encrypt(CLAIMS, AES, alg="A128KW", enc="A128GCM"),
+        lambda token: jwt.decrypt(token, AES, key_algorithms=["A128KW"], encryptions=["A128GCM"]),
+        lambda: jwt.encrypt(CLAIMS, AES, key_alg="A128KW", enc="A128GCM"),
         MalformedJWTError,
     ),
     EntryPoint(

@@ -125,7 +125,7 @@ def _text(token: object, limits: Limits) -> str:
     elif not isinstance(token, str):
         # The token's type is the sender's choice too (a JSON body's number), so this is
         # a rejection, not a caller's TypeError. memoryview is refused like any other.
-        raise MalformedJWEError(f"a compact JWE is str or bytes, not {type(token).__name__}")
+        raise MalformedJWEError(f"a token is a str or bytes, not {type(token).__name__}")
     if len(token) > limits.max_token_size:
         raise ExceededLimitError("the token is too large")
     return token

@@ -32,18 +32,14 @@ _WHAT = {JWS_SEGMENTS: "a compact JWS", JWE_SEGMENTS: "a compact JWE"}
 def compact_text(token: object, limits: Limits, segments: int) -> str:
     """Return ``token`` as text after checking it is a compact token of ``segments`` parts.
 
-    ``str``, ``bytes`` and ``bytearray`` are accepted; anything else (``None``, a number,
-    a list or dict from a JSON body, a ``memoryview``) is a malformed token, not a
-    caller's mistake: the sender chooses the type as much as the text.
-
     Raises:
         ExceededLimitError: the token is too large.
-        MalformedJWTError: not str or bytes, not ASCII, or another serialization (JSON,
-            JWS for JWE, JWE for JWS).
+        MalformedJWTError: another serialization (JSON, JWS for JWE, JWE for JWS), or
+            not a str or bytes (a JSON body chooses its value's type: untrusted input).
     """
     if not isinstance(token, str):
         if not isinstance(token, bytes | bytearray):
-            raise MalformedJWTError(f"a token is str or bytes, not {type(token).__name__}")
+            raise MalformedJWTError(f"a token is a str or bytes, not {type(token).__name__}")
         try:
             token = bytes(token).decode("ascii")
         except UnicodeDecodeError:
