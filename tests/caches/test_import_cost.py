@@ -34,7 +34,7 @@ class TestImportCost:
         "module",
         [
             "datetime",  # numbers are the usual time arguments
-            "threading",  # only the token cache locks
+            "threading",  # the LRU locks come from _thread, which is always loaded
             "cryptography.hazmat.bindings.openssl.binding",  # loaded by building ECDSA
             "cryptography.x509",
             "cryptography.hazmat.primitives.asymmetric.x448",
