@@ -315,19 +315,7 @@ def _decrypt_nested(
     ]
     if not algorithms:
         raise UsageProblem("--sign-alg is required: the verification key is not bound to one")
-    policy = policy_args(
-        text,
-        iss=params.pop("iss"),
-        aud=params.pop("aud"),
-        no_iss=params.pop("no_iss") or subtle,
-        no_aud=params.pop("no_aud") or subtle,
-        issuer=None,
-        sub=params.pop("sub"),
-        typ=params.pop("typ"),
-        leeway=params.pop("leeway"),
-        max_age=params.pop("max_age"),
-        required=params.pop("required"),
-    )
+    policy = policy_args(text, params, subtle=subtle, issuer=None)
     try:
         claims = jwt.decode_nested(
             text,

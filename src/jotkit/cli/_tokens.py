@@ -93,20 +93,16 @@ def _bound(key: Any) -> bool:
 
 
 def policy_args(
-    token: str,
-    *,
-    iss: tuple[str, ...],
-    aud: tuple[str, ...],
-    no_iss: bool,
-    no_aud: bool,
-    issuer: str | None,
-    sub: str | None,
-    typ: str | None,
-    leeway: str,
-    max_age: str | None,
-    required: tuple[str, ...],
+    token: str, params: dict[str, Any], *, subtle: bool, issuer: str | None
 ) -> dict[str, Any]:
-    """The claims-policy keyword arguments of ``jotkit.decode`` from the options."""
+    """The claims-policy keyword arguments of ``jotkit.decode``, taken out of a command's
+    parameters (``iss``, ``aud``, ``no_iss``, ``no_aud``, ``sub``, ``typ``, ``leeway``,
+    ``max_age``, ``required``)."""
+    iss, aud = params.pop("iss"), params.pop("aud")
+    no_iss = params.pop("no_iss") or subtle
+    no_aud = params.pop("no_aud") or subtle
+    sub, typ, leeway = params.pop("sub"), params.pop("typ"), params.pop("leeway")
+    max_age, required = params.pop("max_age"), params.pop("required")
     issuers: list[str] | None = list(iss) or ([issuer] if issuer else None)
     if issuers is None and not no_iss:
         raise UsageProblem("--iss is required (or --insecure-no-iss, or --subtle)")
@@ -206,19 +202,7 @@ def verify_cmd(
     key = _verification_key(params, jwks_url, discover_issuer)
     if not algs and not _bound(key):
         raise UsageProblem("--alg is required: the key is not bound to one algorithm")
-    policy = policy_args(
-        text,
-        iss=params.pop("iss"),
-        aud=params.pop("aud"),
-        no_iss=params.pop("no_iss") or subtle,
-        no_aud=params.pop("no_aud") or subtle,
-        issuer=discover_issuer,
-        sub=params.pop("sub"),
-        typ=params.pop("typ"),
-        leeway=params.pop("leeway"),
-        max_age=params.pop("max_age"),
-        required=params.pop("required"),
-    )
+    policy = policy_args(text, params, subtle=subtle, issuer=discover_issuer)
     from .. import decode_complete
 
     try:
