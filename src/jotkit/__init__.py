@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from . import errors, jwa, jwk, jws, jwt
+from ._limits import Limits
 from .errors import JotkitError
 from .jwk import Key, KeySet
 from .jwt import Verifier, decode, decode_complete, encode, unverified
@@ -24,6 +25,7 @@ __all__ = [
     "JotkitError",
     "Key",
     "KeySet",
+    "Limits",
     "Verifier",
     "__version__",
     "decode",
@@ -45,3 +47,8 @@ def __getattr__(name: str) -> Any:
 
         return importlib.import_module(".jwe", __name__)
     raise AttributeError(f"module 'jotkit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    # The lazily loaded names too (``jwe``), so that dir() and help() show the whole API.
+    return sorted(set(globals()) | set(__all__))

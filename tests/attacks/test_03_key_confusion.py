@@ -58,6 +58,20 @@ def _jwk_json(obj: Any) -> bytes:
     return json.dumps(Key.from_cryptography(obj).to_jwk(), indent=2).encode("utf-8")
 
 
+def _openssh(public: Any) -> bytes:
+    return bytes(public.public_bytes(_SSH, ser.PublicFormat.OpenSSH))
+
+
+def _rfc4716(public: Any) -> bytes:
+    """The SSH2 public key file format (RFC 4716): a base64 body between marker lines."""
+    body = _openssh(public).split()[1].decode()
+    lines = [body[i : i + 70] for i in range(0, len(body), 70)]
+    return "\n".join(
+        ["---- BEGIN SSH2 PUBLIC KEY ----", 'Comment: "admin@host"', *lines,
+         "---- END SSH2 PUBLIC KEY ----", ""]
+    ).encode()  # fmt: skip
+
+
 @cache
 def materials() -> Mapping[str, bytes]:
     """Every way an application may hold a public key as bytes, by name."""
@@ -100,6 +114,23 @@ def materials() -> Mapping[str, bytes]:
         "spki-base64-armourless-lines": b"\n".join(spki_pem.splitlines()[1:-1]),
         "ec-spki-base64-armourless": base64.b64encode(ec_pub.public_bytes(_DER, _SPKI)),
         "ed25519-spki-base64url": base64.urlsafe_b64encode(ed_pub.public_bytes(_DER, _SPKI)),
+        # Forms the first guard missed (issue review): stray bytes around DER, hex DER,
+        # RFC 4716, authorized_keys options, a bare OpenSSH body, escaped JSON names.
+        "der-trailing-newline": spki_der + b"\n",
+        "der-leading-space": b" " + spki_der,
+        "der-leading-nul": b"\x00" + spki_der,
+        "ec-der-trailing-crlf": ec_pub.public_bytes(_DER, _SPKI) + b"\r\n",
+        "der-hex": spki_der.hex().encode(),
+        "der-hex-upper": spki_der.hex().upper().encode(),
+        "rfc4716": _rfc4716(rsa_pub),
+        "authorized-keys-options": b"restrict " + _openssh(ed_pub),
+        "authorized-keys-quoted-option": b'command="/bin/true",no-pty ' + _openssh(ec_pub),
+        "openssh-bare-body": _openssh(ed_pub).split()[1],
+        "openssh-rsa-bare-body": _openssh(rsa_pub).split()[1],
+        "jwk-json-escaped-names": _jwk_json(ec_pub).replace(b'"kty"', b'"k\\u0074y"'),
+        "jwks-json-escaped-names": b'{"k\\u0065ys": ['
+        + _jwk_json(rsa_pub).replace(b'"kty"', b'"k\\u0074y"')
+        + b"]}",
     }
 
 
@@ -151,6 +182,18 @@ class TestPublicKeyBytesAsSecret:
     def test_sign_side(self, name: str) -> None:
         """Signing with public key bytes as an HMAC secret is refused too."""
         rejects(InvalidKeyError, jws.sign_compact, CLAIMS, materials()[name], alg="HS256")
+
+    @pytest.mark.parametrize("name", NAMES)
+    def test_oct_jwk_holding_it(self, name: str) -> None:
+        """An oct JWK whose k decodes to key material is refused like the bytes."""
+        k = base64.urlsafe_b64encode(materials()[name]).rstrip(b"=").decode()
+        rejects(InvalidKeyError, Key.from_jwk, {"kty": "oct", "k": k})
+
+    def test_keyset_mixing_asymmetric_keys_and_secrets(self) -> None:
+        """KeySet([...]) refuses to mix asymmetric keys with secrets, as from_jwks does."""
+        with pytest.raises(ValueError, match="mix"):
+            KeySet([Key.generate("ES256", kid="a").public(), Key.generate("HS256", kid="b")])
+        assert len(KeySet([Key.generate("HS256"), Key.generate("HS384")])) == 2
 
     def test_ordinary_text_secret_still_works(self) -> None:
         """Control: a long random-looking text secret is not mistaken for a key."""

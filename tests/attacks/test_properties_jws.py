@@ -37,9 +37,10 @@ def _keys() -> KeySet:
     return KeySet(
         [
             Key.from_secret(SECRET, kid="hs"),
-            Key.from_cryptography(ec_key().public_key(), kid="es"),
-            Key.from_cryptography(rsa_key().public_key(), kid="rs"),
-            Key.from_cryptography(ed25519_key().public_key(), kid="ed"),
+            # Private halves: a set may not mix public keys with secrets.
+            Key.from_cryptography(ec_key(), kid="es"),
+            Key.from_cryptography(rsa_key(), kid="rs"),
+            Key.from_cryptography(ed25519_key(), kid="ed"),
         ]
     )
 

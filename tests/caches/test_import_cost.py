@@ -113,7 +113,7 @@ class TestImportCost:
             "        raise SystemExit('accepted')\n"
             "jotkit.Key.from_jwk(jotkit.Key.generate('RS256').to_jwk())\n"
             "import types\n"
-            "loaded = ((_key, '_formats'), (_material, '_roca'), (_material, '_edwards'))\n"
+            "loaded = ((_key, '_secrets'), (_material, '_roca'), (_material, '_edwards'))\n"
             "for module, name in loaded:\n"
             "    assert isinstance(getattr(module, name), types.ModuleType), name\n"
             "print('[]')\n"

@@ -96,8 +96,11 @@ def _token_alg(token: str) -> str:
     return alg
 
 
-def _verify(jwks: dict[str, Any], token: str) -> Any:
-    return verify_compact(token, KeySet.from_jwks(jwks), algorithms=[_token_alg(token)])
+def _verify(jwks: dict[str, Any], token: str, *, strict: bool = True) -> Any:
+    # strict: the pinned reason is the key's own; by default the invalid key is skipped
+    # (KeySet.skipped) and the token then finds no key, refused all the same.
+    keys = KeySet.from_jwks(jwks, strict=strict)
+    return verify_compact(token, keys, algorithms=[_token_alg(token)])
 
 
 def _keysets(group: dict[str, Any]) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ from jotkit.errors import (
     SecurityWarning,
 )
 from jotkit.jwa import JWS_ALGORITHMS
-from jotkit.jwk import Key, KeySet, select_key
+from jotkit.jwk import Key, KeySet, Skipped, select_key
 from tests.unit._keys import SECRET, private_key
 
 ES256 = JWS_ALGORITHMS["ES256"]
@@ -79,10 +79,10 @@ class TestFromJwks:
         }
         keys = KeySet.from_jwks(jwks)
         assert [k.kid for k in keys] == ["ok"]
-        assert [index for index, _ in keys.skipped] == [0, 2, 3, 4, 5]
-        assert "'DSA'" in keys.skipped[0][1]
-        assert "'P-192'" in keys.skipped[1][1]
-        assert "object" in keys.skipped[3][1]
+        assert [skipped.index for skipped in keys.skipped] == [0, 2, 3, 4, 5]
+        assert "'DSA'" in keys.skipped[0].reason
+        assert "'P-192'" in keys.skipped[1].reason
+        assert "object" in keys.skipped[3].reason
 
     @pytest.mark.parametrize(
         "member",
@@ -93,13 +93,24 @@ class TestFromJwks:
         """A non-string kty or crv in a remote set is skipped, never a TypeError."""
         keys = KeySet.from_jwks({"keys": [member, _pub("P-256")]})
         assert len(keys) == 1
-        assert [index for index, _ in keys.skipped] == [0]
+        assert [skipped.index for skipped in keys.skipped] == [0]
 
-    def test_invalid_key_of_supported_type(self) -> None:
-        """A supported key type with bad material rejects the whole set."""
+    def test_invalid_key_is_skipped_and_reported(self) -> None:
+        """A supported key type with bad material (an off-curve point, a bad x5c) is
+        skipped with its index, kid and reason; the rest of the set stays usable."""
+        bad = {**_pub("P-256"), "y": _pub("P-256", 1)["y"], "kid": "odd"}
+        bad_x5c = {**_pub("RSA"), "kid": "cert", "x5c": ["bm90IGEgY2VydA=="]}
+        keys = _set(_pub("RSA"), bad, bad_x5c)
+        assert len(keys) == 1
+        assert [(s.index, s.kid) for s in keys.skipped] == [(1, "odd"), (2, "cert")]
+        assert "curve" in keys.skipped[0].reason
+        assert keys.skipped[0] == Skipped(1, "odd", keys.skipped[0].reason)
+
+    def test_invalid_key_with_strict_rejects_the_set(self) -> None:
+        """strict=True keeps the whole-set refusal for an invalid key."""
         bad = {**_pub("P-256"), "y": _pub("P-256", 1)["y"]}
         with pytest.raises(InvalidKeyError, match="curve"):
-            _set(_pub("RSA"), bad)
+            KeySet.from_jwks({"keys": [_pub("RSA"), bad]}, strict=True)
 
     def test_mixed_public_and_secret_rejected(self) -> None:
         """A published set must not carry secrets (Wycheproof MixedKeySet)."""
@@ -173,11 +184,22 @@ class TestKeySetBasics:
     )
     def test_find(self, query: dict[str, str], expected: list[str | None]) -> None:
         """find filters by kid, by fit to alg, and by use (keys without use match any)."""
+
+        def private(alg: str, **members: str) -> Key:
+            return Key.from_jwk({**Key.generate(alg).to_jwk(private=True), **members})
+
+        # Private halves throughout: a set may not mix public keys with secrets.
         keys = KeySet(
             [
-                Key.from_jwk(_pub("P-256", kid="e1", use="sig")),
-                Key.from_jwk(_pub("P-256", 1, kid="e2", use="enc")),
-                Key.from_jwk(_pub("RSA", kid="r", use="sig")),
+                private("ES256", kid="e1", use="sig"),
+                private("ES256", kid="e2", use="enc"),
+                Key.from_jwk(
+                    {
+                        **Key.from_cryptography(private_key("RSA")).to_jwk(private=True),
+                        "kid": "r",
+                        "use": "sig",
+                    }
+                ),
                 Key.from_secret(SECRET, kid="h"),
                 Key.from_cryptography(private_key("Ed25519")),
             ]
@@ -190,8 +212,8 @@ class TestKeySetBasics:
         public_sign_only = Key.from_jwk(_pub("P-256", 1, kid="s", key_ops=["sign"]))
         jwk = Key.generate("ES256").to_jwk(private=True)
         private_sign_only = Key.from_jwk({**jwk, "kid": "p", "key_ops": ["sign"]})
-        found = KeySet([verify_only, public_sign_only, private_sign_only]).find(alg="ES256")
-        assert found == [verify_only, private_sign_only]
+        assert KeySet([verify_only, public_sign_only]).find(alg="ES256") == [verify_only]
+        assert KeySet([private_sign_only]).find(alg="ES256") == [private_sign_only]
 
 
 class TestSelect:

@@ -252,7 +252,9 @@ def jwks_cmd(sources: tuple[str, ...], private: bool, url: str | None, as_json: 
         keys: KeySet = remote.keys
         doc: dict[str, Any] = keys.to_jwks()
         if keys.skipped:
-            doc["skipped"] = [{"index": i, "reason": r} for i, r in keys.skipped]
+            doc["skipped"] = [
+                {"index": s.index, "kid": s.kid, "reason": s.reason} for s in keys.skipped
+            ]
         emit_json(doc)
         return
     if not sources:

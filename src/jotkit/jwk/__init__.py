@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._key import AlgorithmDescriptor, Key
-from ._keyset import KeySet
+from ._keyset import KeySet, Skipped
 from ._source import FixedKey, KeyCallback, KeyLike, is_key_source, key_source, select_key
 
 if TYPE_CHECKING:
@@ -19,6 +19,7 @@ __all__ = [
     "KeyLike",
     "KeySet",
     "KeySource",
+    "Skipped",
     "is_key_source",
     "key_source",
     "select_key",

@@ -7,9 +7,6 @@ key, a public key and an X.509 certificate apart.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import re
 from typing import TYPE_CHECKING, Any
 
 from cryptography.exceptions import UnsupportedAlgorithm
@@ -20,18 +17,13 @@ from ..errors import InvalidKeyError
 if TYPE_CHECKING:
     from cryptography import x509
 
-__all__ = ["is_asymmetric_material", "load_der", "load_openssh", "load_pem"]
+__all__ = ["load_der", "load_openssh", "load_pem"]
 
 # (key object, certificate or None)
 Loaded = tuple[Any, "x509.Certificate | None"]
 
-_SSH_PUBLIC_PREFIXES = (b"ssh-", b"ecdsa-sha2-", b"sk-ssh-", b"sk-ecdsa-")
 _LOAD_ERRORS = (ValueError, TypeError, UnsupportedAlgorithm)
-_BOM = b"\xef\xbb\xbf"
 _CERTIFICATE_LABELS = (b"CERTIFICATE", b"X509 CERTIFICATE", b"TRUSTED CERTIFICATE")
-# Base64 text (standard or URL-safe, padded or not, wrapped or not) of a DER SEQUENCE:
-# a PEM body without its armour. Tag 0x30 always encodes to a leading "M".
-_ARMOURLESS = re.compile(rb"M[A-Za-z0-9+/_\-]+={0,2}\Z")
 
 
 def _as_bytes(data: bytes | str) -> bytes:
@@ -116,58 +108,3 @@ def load_openssh(data: bytes | str, password: bytes | str | None) -> Loaded:
         return serialization.load_ssh_public_key(raw), None
     except _LOAD_ERRORS as exc:
         raise InvalidKeyError(f"cannot load the OpenSSH key: {exc}") from None
-
-
-def _is_der_key(raw: bytes) -> bool:
-    from cryptography import x509
-
-    for loader in (serialization.load_der_public_key, x509.load_der_x509_certificate):
-        try:
-            loader(raw)
-        except x509.InvalidVersion:  # a certificate all the same, of an unknown version
-            return True
-        except _LOAD_ERRORS:
-            continue
-        return True
-    try:
-        serialization.load_der_private_key(raw, None)
-    except TypeError:  # encrypted: it is a private key all the same
-        return True
-    except _LOAD_ERRORS:
-        return False
-    return True
-
-
-def is_asymmetric_material(secret: bytes) -> bool:
-    """Whether ``secret`` is recognisably an asymmetric key or certificate.
-
-    Such bytes must never become an HMAC secret: that is how a public key, known to
-    everyone, turns into the key that forges HS256 tokens (PyJWT CVE-2022-29217,
-    python-jose CVE-2024-33663).
-    """
-    stripped = secret.lstrip().removeprefix(_BOM).lstrip()
-    if b"-----BEGIN" in stripped or stripped.startswith(_SSH_PUBLIC_PREFIXES):
-        return True
-    if stripped.startswith(b"{") and b'"kty"' in stripped:
-        return True
-    # DER keys and certificates are ASN.1 SEQUENCEs: tag 0x30.
-    if secret[:1] == b"\x30" and _is_der_key(secret):
-        return True
-    return stripped[:1] == b"M" and _is_armourless_der_key(stripped)
-
-
-def _is_armourless_der_key(text: bytes) -> bool:
-    """Whether ``text`` is the base64 body of a PEM key or certificate, without armour.
-
-    Keycloak publishes a realm's key this way ("public_key"), and applications keep such
-    strings in configuration: they are as public as the PEM they come from.
-    """
-    compact = b"".join(text.split())
-    if not _ARMOURLESS.match(compact):
-        return False
-    compact = compact.rstrip(b"=").replace(b"-", b"+").replace(b"_", b"/")
-    try:
-        der = base64.b64decode(compact + b"=" * (-len(compact) % 4), validate=True)
-    except (binascii.Error, ValueError):
-        return False
-    return _is_der_key(der)

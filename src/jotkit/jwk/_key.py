@@ -34,10 +34,11 @@ from . import _material
 if TYPE_CHECKING:
     from cryptography import x509
 
-    from . import _formats
+    from . import _formats, _secrets
     from ._material import Parsed
 else:
     _formats = lazy_module(f"{__package__}._formats", globals())
+    _secrets = lazy_module(f"{__package__}._secrets", globals())
 
 __all__ = ["AlgorithmDescriptor", "Key"]
 
@@ -149,7 +150,11 @@ class Key:
             jwk = _json.loads(jwk)
         if not isinstance(jwk, Mapping):
             raise InvalidKeyError("a JWK must be a JSON object")
+        if "keys" in jwk and "kty" not in jwk:
+            raise InvalidKeyError("this is a JWK Set (it has 'keys'): use KeySet.from_jwks")
         parsed = _material.from_members(jwk)
+        if parsed[0] == "oct":
+            _check_secret(parsed[2], allow_weak)
         members, certificate = parse_members(jwk)
         override = None
         if "oth" in jwk and parsed[3]:
@@ -178,9 +183,11 @@ class Key:
 
         Raises:
             TypeError: ``secret`` is not bytes.
-            InvalidKeyError: the secret is empty, or is recognisably an asymmetric key
-                (PEM, DER, OpenSSH, JWK JSON): a public key must never become an HMAC
-                secret (PyJWT CVE-2022-29217, python-jose CVE-2024-33663).
+            InvalidKeyError: the secret is empty, is recognisably an asymmetric key
+                (PEM, DER, OpenSSH, JWK JSON, in the forms ``_secrets`` lists): a public
+                key must never become an HMAC secret (PyJWT CVE-2022-29217, python-jose
+                CVE-2024-33663); or is on the published list of real-world JWT secrets
+                (unless ``allow_weak``).
         """
 
         if not isinstance(secret, bytes | bytearray):
@@ -188,11 +195,7 @@ class Key:
         secret = bytes(secret)
         if not secret:
             raise InvalidKeyError("an oct key must not be empty")
-        if _formats.is_asymmetric_material(secret):
-            raise InvalidKeyError(
-                "refusing asymmetric key material as an HMAC secret; "
-                "load it with Key.from_pem, from_der, from_openssh or from_jwk"
-            )
+        _check_secret(secret, allow_weak)
         return cls._make(
             ("oct", None, secret, True, len(secret) * 8),
             _metadata(kid=kid, alg=alg),
@@ -404,8 +407,15 @@ class Key:
         if req.exact_bits and self._size != req.exact_bits:
             return InvalidKeyError(f"{name} needs a key of exactly {req.exact_bits} bits")
         if self._size < req.min_bits and not self._allow_weak:
+            way_out = (
+                f": generate one with Key.generate({name!r}), or pass "
+                "Key.from_secret(..., allow_weak=True) for a test secret"
+                if self._kty == "oct"
+                else ""
+            )
             return InvalidKeyError(
-                f"{name} needs a key of at least {req.min_bits} bits; this one has {self._size}"
+                f"{name} needs a key of at least {req.min_bits} bits; this one has "
+                f"{self._size}{way_out}"
             )
         members = self._members
         if members:
@@ -440,7 +450,7 @@ class Key:
 
     # ------------------------------------------------------------------ export
 
-    def to_jwk(self, private: bool = False) -> dict[str, Any]:
+    def to_jwk(self, *, private: bool = False) -> dict[str, Any]:
         """Export as a JWK dict; private members only when ``private`` is True.
 
         Raises:
@@ -477,7 +487,7 @@ class Key:
             warn=False,
         )
 
-    def to_pem(self, private: bool = False, password: bytes | str | None = None) -> bytes:
+    def to_pem(self, *, private: bool = False, password: bytes | str | None = None) -> bytes:
         """Export as PEM: PKCS#8 (encrypted with ``password``) or SubjectPublicKeyInfo.
 
         Raises:
@@ -587,3 +597,21 @@ def _metadata(*, kid: str | None, alg: str | None) -> dict[str, Any]:
 def _detached(members: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of ``members`` that shares no mutable value (``key_ops``, ``x5c``, ``oth``)."""
     return {k: v if isinstance(v, str) else copy.deepcopy(v) for k, v in members.items()}
+
+
+def _check_secret(secret: bytes, allow_weak: bool) -> None:
+    """Refuse an HMAC secret that is public: key material, or a published secret.
+
+    Raises:
+        InvalidKeyError: either; a published secret passes with ``allow_weak``.
+    """
+    if _secrets.is_asymmetric_material(secret):
+        raise InvalidKeyError(
+            "refusing asymmetric key material as an HMAC secret; "
+            "load it with Key.from_pem, from_der, from_openssh or from_jwk"
+        )
+    if not allow_weak and _secrets.is_published(secret):
+        raise InvalidKeyError(
+            "this HMAC secret is on a published list of JWT secrets that attack tools "
+            "try first: make one with Key.generate('HS256') (allow_weak=True, for tests only)"
+        )

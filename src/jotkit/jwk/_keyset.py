@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 from .. import _json
+from .._frozen import Frozen
 from ..errors import InvalidKeyError, KeyNotFoundError, MultipleKeysMatchedError
 from ..jwa import Operation
 from ._key import AlgorithmDescriptor, Key
 from ._material import CURVES, KEY_TYPES
 
-__all__ = ["KeySet"]
+__all__ = ["KeySet", "Skipped"]
 
 
 def _unsupported(jwk: Any) -> str | None:
@@ -28,44 +29,100 @@ def _unsupported(jwk: Any) -> str | None:
     return None
 
 
+class Skipped(Frozen):
+    """A member of a JWK Set that was not imported, and why.
+
+    Attributes:
+        index: its position in the set's ``keys`` list.
+        kid: its ``kid`` when it has a string one, else None.
+        reason: what is wrong with it (never key material).
+    """
+
+    index: int
+    kid: str | None
+    reason: str
+
+    __slots__ = ("index", "kid", "reason")
+
+
 class KeySet:
-    """An immutable set of keys; selection is by ``kid`` and then by fit, never by trial."""
+    """An immutable set of keys; selection is by ``kid`` and then by fit, never by trial.
+
+    Raises:
+        TypeError: a member is not a Key.
+        ValueError: the keys mix public keys with secret (oct or private) ones: a set of
+            published keys with a secret in it publishes the secret.
+    """
 
     __slots__ = ("_by_kid", "_keys", "_skipped")
 
-    def __init__(self, keys: Iterable[Key], *, skipped: Iterable[tuple[int, str]] = ()) -> None:
-        self._keys = tuple(keys)
-        for key in self._keys:
+    _by_kid: dict[str | None, tuple[Key, ...]]
+    _keys: tuple[Key, ...]
+    _skipped: tuple[Skipped, ...]
+
+    def __init__(self, keys: Iterable[Key], *, skipped: Iterable[Skipped] = ()) -> None:
+        members = tuple(keys)
+        for key in members:
             if not isinstance(key, Key):
                 raise TypeError("a KeySet holds Key objects")
-        self._skipped = tuple(skipped)
+        # As from_jwks: public keys are meant to be published, and a secret (an oct key,
+        # or a private key) among them is one everyone may end up holding; with an oct
+        # key there, a forged HS256 token verifies (Wycheproof MixedKeySet).
+        if len({key.is_private for key in members}) > 1:
+            raise ValueError(
+                "a KeySet must not mix public keys with secrets (oct or private keys): "
+                "keep them in two sets"
+            )
         by_kid: dict[str | None, list[Key]] = {}
-        for key in self._keys:
+        for key in members:
             by_kid.setdefault(key.kid, []).append(key)
-        self._by_kid = {kid: tuple(keys) for kid, keys in by_kid.items()}
+        setattr_ = object.__setattr__
+        setattr_(self, "_keys", members)
+        setattr_(self, "_skipped", tuple(skipped))
+        setattr_(self, "_by_kid", {kid: tuple(group) for kid, group in by_kid.items()})
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        raise AttributeError("KeySet is immutable")
+
+    def __delattr__(self, name: str) -> NoReturn:
+        raise AttributeError("KeySet is immutable")
 
     @classmethod
     def from_jwks(
-        cls, jwks: Mapping[str, Any] | str | bytes, *, allow_weak: bool = False
+        cls,
+        jwks: Mapping[str, Any] | str | bytes,
+        *,
+        allow_weak: bool = False,
+        strict: bool = False,
     ) -> KeySet:
-        """Import a JWK Set. Keys of unknown types or curves are skipped and listed.
+        """Import a JWK Set. A member jotkit cannot use (an unknown type or curve, or an
+        invalid key: a bad ``x5c``, an off-curve point) is skipped and listed in
+        :attr:`skipped`, so that one odd key from an identity provider does not break
+        every login; ``strict=True`` refuses the whole set for an invalid key instead.
 
         Raises:
-            InvalidKeyError: not a JWK Set, a key of a supported type is invalid, or the
-                set mixes public keys with secret ones (oct or private keys).
+            InvalidKeyError: not a JWK Set; the set mixes public keys with secret or
+                private ones; or, with ``strict``, an invalid key of a supported type.
             MalformedError: the JSON text is not strict JSON.
         """
         if isinstance(jwks, str | bytes):
             jwks = _json.loads(jwks)
         if not isinstance(jwks, Mapping) or not isinstance(jwks.get("keys"), list):
             raise InvalidKeyError("a JWK Set is an object with a 'keys' list")
-        keys, skipped = [], []
+        keys: list[Key] = []
+        skipped: list[Skipped] = []
         for index, jwk in enumerate(jwks["keys"]):
             reason = _unsupported(jwk)
             if reason is None:
-                keys.append(Key.from_jwk(jwk, allow_weak=allow_weak))
-            else:
-                skipped.append((index, reason))
+                try:
+                    keys.append(Key.from_jwk(jwk, allow_weak=allow_weak))
+                    continue
+                except InvalidKeyError as exc:
+                    if strict:
+                        raise
+                    reason = exc.message
+            kid = jwk.get("kid") if isinstance(jwk, Mapping) else None
+            skipped.append(Skipped(index, kid if isinstance(kid, str) else None, reason))
         # A set that holds public keys is one meant to be published; a secret in it is a
         # secret everyone knows, and anyone can forge HS256 tokens with a published oct key
         # (Wycheproof MixedKeySet). A set of secrets with public-only keys is mishandled
@@ -75,13 +132,13 @@ class KeySet:
             raise InvalidKeyError("a JWK Set must not mix public keys with secret or private keys")
         return cls(keys, skipped=skipped)
 
-    def to_jwks(self, private: bool = False) -> dict[str, Any]:
+    def to_jwks(self, *, private: bool = False) -> dict[str, Any]:
         """Export as a JWK Set dict."""
         return {"keys": [key.to_jwk(private=private) for key in self._keys]}
 
     @property
-    def skipped(self) -> tuple[tuple[int, str], ...]:
-        """The (index, reason) of each member skipped on import."""
+    def skipped(self) -> tuple[Skipped, ...]:
+        """Each member skipped on import: ``.index``, ``.kid``, ``.reason``."""
         return self._skipped
 
     def __iter__(self) -> Iterator[Key]:
@@ -125,17 +182,33 @@ class KeySet:
                 raise KeyNotFoundError("the token's kid is not a string")
             candidates = self._by_kid.get(kid, ())
             if not candidates:
-                raise KeyNotFoundError("no key has the token's kid")
+                raise KeyNotFoundError(
+                    f"no key has the token's kid {kid!r} ({self._kids()})", kid=kid
+                )
         else:
             candidates = self._keys
         fitting = [key for key in candidates if key.fits(op, descriptor)]
         if not fitting:
             if len(candidates) == 1:
                 candidates[0].check(op, descriptor)  # raises the precise reason
-            raise KeyNotFoundError(f"no key fits {descriptor.name}")
+            raise KeyNotFoundError(f"no key fits {descriptor.name} ({self._kids()})", kid=kid)
         if len(fitting) > 1:
-            raise MultipleKeysMatchedError()
+            if kid is None:
+                raise MultipleKeysMatchedError(
+                    f"the token has no kid, and {len(fitting)} keys fit {descriptor.name}: "
+                    "sign with a kid, or pass the one key"
+                )
+            raise MultipleKeysMatchedError(kid=kid)
         return fitting[0]
+
+    def _kids(self) -> str:
+        """The set's kids, for an error message (a count when there are many)."""
+        kids = sorted(kid for kid in self._by_kid if kid is not None)
+        if not kids:
+            return f"the set has {len(self._keys)} keys, none with a kid"
+        if len(kids) > 5:
+            return f"the set has {len(kids)} kids"
+        return "the set has " + ", ".join(repr(kid) for kid in kids)
 
     # A KeySet is a key source (DESIGN section 1): selection is its answer.
     def key_for(

@@ -57,6 +57,11 @@ _LAZY = {
 }
 
 
+def __dir__() -> list[str]:
+    # The lazily loaded functions too, so that dir() and help() show the whole API.
+    return sorted(set(globals()) | set(__all__))
+
+
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
