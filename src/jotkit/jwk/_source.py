@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TypeAlias, runtime_checkable
 
+from .. import _json
 from ..jwa import Operation
 from ._key import AlgorithmDescriptor, Key
 from ._keyset import KeySet
@@ -79,7 +80,9 @@ class KeyCallback:
     """A source that asks a caller's function ``(header) -> Key | bytes`` per token.
 
     The function runs synchronously in both look-ups; a function that does I/O belongs
-    in a source of its own with a real ``key_for_async``.
+    in a source of its own with a real ``key_for_async``. It is given a copy of the
+    header: a function that changes what it was given cannot change the token's header
+    as the verifier returns or caches it.
     """
 
     __slots__ = ("function",)
@@ -90,7 +93,7 @@ class KeyCallback:
     def key_for(
         self, header: Mapping[str, Any], op: Operation, descriptor: AlgorithmDescriptor
     ) -> Key:
-        result = self.function(header)
+        result = self.function(_json.copy_json(header))
         if isinstance(result, Key):
             result.check(op, descriptor)
             return result
