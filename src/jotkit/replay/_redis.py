@@ -29,9 +29,7 @@ try:
     from redis.backoff import NoBackoff
     from redis.exceptions import RedisError
 except ImportError as exc:  # pragma: no cover - depends on the environment
-    raise ImportError(
-        "the Redis replay store needs redis-py: pip install 'jotkit[redis]'"
-    ) from exc
+    raise ImportError("the Redis replay store needs redis-py: pip install 'jotkit[redis]'") from exc
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable
