@@ -48,7 +48,7 @@ class RedisServer:
     def start(self) -> None:
         if self.process is not None:
             return
-        self.process = subprocess.Popen(  # noqa: S603 - a fixed binary and arguments
+        self.process = subprocess.Popen(
             [
                 self.binary,
                 "--port",
@@ -63,7 +63,7 @@ class RedisServer:
                 str(self.directory),
                 "--protected-mode",
                 "yes",
-            ],  # fmt: skip
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

@@ -50,7 +50,13 @@ def main() -> None:
         lock = threading.Lock()
         start = threading.Event()
 
-        def run(kind: str = request["kind"], token: str = request["token"]) -> None:
+        def run(
+            kind: str = request["kind"],
+            token: str = request["token"],
+            start: threading.Event = start,
+            lock: threading.Lock = lock,
+            results: list[str] = results,
+        ) -> None:
             start.wait(timeout=120)
             outcome = attempt(kind, token)
             with lock:

@@ -90,13 +90,13 @@ class TestRedisReplayStore:
 
     def test_arguments(self, redis_url: str) -> None:
         """Exactly one of client and url; the right client type."""
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="not both"):
             RedisReplayStore()
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="not both"):
             RedisReplayStore(redis.Redis.from_url(redis_url), url=redis_url)
         with pytest.raises(TypeError):
             RedisReplayStore(redis.asyncio.Redis.from_url(redis_url))  # type: ignore[arg-type]
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="timeout"):
             RedisReplayStore(url=redis_url, timeout=0)
 
 
@@ -151,7 +151,7 @@ class TestAsyncRedisReplayStore:
 
     def test_arguments(self, redis_url: str) -> None:
         """Exactly one of client and url; the right client type."""
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="not both"):
             AsyncRedisReplayStore()
         with pytest.raises(TypeError):
             AsyncRedisReplayStore(redis.Redis.from_url(redis_url))  # type: ignore[arg-type]

@@ -29,7 +29,7 @@ class Instance:
     """A child process running ``tests/replay/_instance.py``."""
 
     def __init__(self, url: str, client_jwk: str) -> None:
-        self.process = subprocess.Popen(  # noqa: S603 - this interpreter and a test module
+        self.process = subprocess.Popen(
             [sys.executable, "-m", "tests.replay._instance", url, client_jwk],
             cwd=_ROOT,
             stdin=subprocess.PIPE,

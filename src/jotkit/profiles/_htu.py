@@ -56,10 +56,10 @@ def normalize_htu(uri: str) -> str | None:
 def _authority(authority: str, default_port: str) -> str | None:
     userinfo, at, hostport = authority.rpartition("@")
     if at:
-        userinfo = _escapes(userinfo)
-        if userinfo is None:
+        fixed = _escapes(userinfo)
+        if fixed is None:
             return None
-        userinfo += "@"
+        userinfo = fixed + "@"
     if hostport.startswith("["):  # an IP literal: the port follows the bracket
         end = hostport.find("]")
         if end < 0:
@@ -74,10 +74,10 @@ def _authority(authority: str, default_port: str) -> str | None:
         has_port = bool(colon)
     if ":" in port or not _PORT.fullmatch(port):
         return None
-    host = _escapes(host)
-    if not host:
+    fixed_host = _escapes(host)
+    if not fixed_host:
         return None
-    host = host.lower()
+    host = fixed_host.lower()
     if has_port and port:
         port = port.lstrip("0") or "0"
     suffix = "" if not port or port == default_port else f":{port}"
