@@ -31,10 +31,11 @@ class HeaderKey:
     is derived only from those members, so a kept key is the key any parse would give.
     """
 
-    __slots__ = ("_keys",)
+    __slots__ = ("_keys", "_thumbprints")
 
     def __init__(self) -> None:
-        self._keys: LRU[tuple[tuple[str, str], ...], tuple[Key, str]] = LRU(KEY_CACHE_SIZE)
+        self._keys: LRU[tuple[tuple[str, Any], ...], tuple[Key, str]] = LRU(KEY_CACHE_SIZE)
+        self._thumbprints: LRU[int, tuple[Key, str]] = LRU(KEY_CACHE_SIZE)
 
     def key_for(
         self, header: Mapping[str, Any], op: Operation, descriptor: AlgorithmDescriptor
@@ -65,16 +66,31 @@ class HeaderKey:
         if not _PRIVATE_MEMBERS.isdisjoint(jwk):
             # A private key in a header is a leaked key: whoever saw the proof can sign.
             raise InvalidKeyError("the DPoP proof's 'jwk' must hold no private key material")
-        items = tuple(sorted(jwk.items()))
-        cacheable = all(type(value) is str for _, value in items)
-        if cacheable:
-            kept = self._keys.get(items)
-            if kept is not None:
-                return kept
+        # Members in the order the client sent them: a client reuses one header, so the
+        # same key hits; another order of the same key only misses. The header comes from
+        # jotkit's strict JSON (plain str, numbers, lists), and only a jwk that imported
+        # is kept, so an equal tuple is the same key material; lists are unhashable and
+        # never kept.
+        items: tuple[tuple[str, Any], ...] | None = tuple(jwk.items())
+        try:
+            kept = self._keys.get(items) if items is not None else None
+        except TypeError:
+            items = kept = None
+        if kept is not None:
+            return kept
         key = Key.from_jwk(jwk)
         if key.is_private or key.kty == "oct":
             raise InvalidKeyError("the DPoP proof's 'jwk' must be an asymmetric public key")
         parsed = (key, key.thumbprint())
-        if cacheable:
+        if items is not None:
             self._keys.put(items, parsed)
+        self._thumbprints.put(id(key), parsed)
         return parsed
+
+    def thumbprint(self, key: Key) -> str:
+        """The RFC 7638 thumbprint of a key this source answered with."""
+        # Keyed by identity: the entry holds the key, so its id is not reused meanwhile.
+        kept = self._thumbprints.get(id(key))
+        if kept is not None and kept[0] is key:
+            return kept[1]
+        return key.thumbprint()

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from .. import _time
 from .._frozen import Frozen
 from .._limits import DEFAULT_LIMITS, Limits
+from .._lru import LRU
 from ..errors import DPoPProofError, InvalidClaimError, UseDPoPNonceError
 from ..jwa import JWS_ALGORITHMS
 from ..jwk import Key
@@ -56,6 +57,8 @@ __all__ = [
 ]
 
 TYP = "dpop+jwt"
+#: Normalised server URIs kept per verifier (the server's own, not the client's).
+SERVER_HTU_CACHE_SIZE = 64
 _REQUIRED = ("jti", "htm", "htu", "iat")
 # The alg a key signs a proof with unless told otherwise.
 _DEFAULT_ALG = {"P-256": "ES256", "P-384": "ES384", "P-521": "ES512", "Ed25519": "EdDSA"}
@@ -137,6 +140,13 @@ class DPoPProof(Frozen):
 
     __slots__ = ("claims", "header", "jkt", "key")
 
+    def __init__(self, jkt: str, claims: dict[str, Any], header: dict[str, Any], key: Key) -> None:
+        setattr_ = object.__setattr__
+        setattr_(self, "jkt", jkt)
+        setattr_(self, "claims", claims)
+        setattr_(self, "header", header)
+        setattr_(self, "key", key)
+
 
 def is_bound(claims: Mapping[str, Any]) -> bool:
     """Whether an access token's claims bind it to a DPoP key (``cnf.jkt``, section 6)."""
@@ -212,7 +222,7 @@ class DPoPVerifier:
         TypeError, ValueError: invalid arguments (a symmetric algorithm, say).
     """
 
-    __slots__ = ("_algorithms", "_keys", "_nonces", "_replay", "_verifier", "_window")
+    __slots__ = ("_algorithms", "_htus", "_keys", "_nonces", "_replay", "_verifier", "_window")
 
     def __init__(
         self,
@@ -231,6 +241,7 @@ class DPoPVerifier:
         if nonces is not None and not isinstance(nonces, DPoPNonces):
             raise TypeError("nonces must be a DPoPNonces")
         self._keys = HeaderKey()
+        self._htus: LRU[str, str] = LRU(SERVER_HTU_CACHE_SIZE)
         self._verifier = Verifier(
             self._keys, algorithms=allowed, typ=TYP, required=_REQUIRED, max_age=max_age,
             leeway=leeway, now=now, limits=limits,
@@ -331,14 +342,14 @@ class DPoPVerifier:
         """Every check but replay; the proof, its store key and how long to keep it."""
         if not isinstance(htm, str) or not isinstance(htu, str):
             raise TypeError("htm and htu must be str")
-        expected_htu = normalize_htu(htu)
-        if expected_htu is None:
-            raise ValueError("htu must be an absolute http(s) URI (the server's public URL)")
+        expected_htu = self._server_htu(htu)
         decoded = self._verifier.decode_complete(proof)
         claims = decoded.claims
         if claims["htm"] != htm:
             raise DPoPProofError("the proof's htm is not the request's method", claim="htm")
-        if normalize_htu(claims["htu"]) != expected_htu:
+        given_htu = claims["htu"]
+        # The same text is the same URI: only a different spelling needs normalising.
+        if given_htu != htu and normalize_htu(given_htu) != expected_htu:
             raise DPoPProofError("the proof's htu is not the request's URI", claim="htu")
         if access_token is not None:
             ath = claims.get("ath")
@@ -349,8 +360,8 @@ class DPoPVerifier:
             ):
                 raise DPoPProofError("the proof's ath is not the access token's hash", claim="ath")
         self._check_nonce(claims.get("nonce"), nonce)
-        key, jkt = self._keys.parse(decoded.header["jwk"])
-        checked = DPoPProof(jkt, claims, decoded.header, key)
+        key = decoded.key
+        checked = DPoPProof(self._keys.thumbprint(key), claims, decoded.header, key)
         if token_claims is not None:
             check_binding(token_claims, checked)
         jti = claims["jti"]
@@ -359,7 +370,18 @@ class DPoPVerifier:
         # Kept as long as the proof could be accepted: until iat + max_age + leeway.
         now = self._verifier.policy.current_time()
         ttl = claims["iat"] + self._window - now
-        return checked, store_key("dpop", jkt, jti), ttl
+        return checked, store_key("dpop", checked.jkt, jti), ttl
+
+    def _server_htu(self, htu: str) -> str:
+        """The normal form of the server's own URI, kept (a server has a few)."""
+        normal = self._htus.get(htu)
+        if normal is None:
+            normal = normalize_htu(htu)
+            if normal is None:
+                raise ValueError("htu must be an absolute http(s) URI (the server's public URL)")
+            if type(htu) is str:
+                self._htus.put(htu, normal)
+        return normal
 
     def _check_nonce(self, given: object, expected: str | None) -> None:
         if expected is not None:
