@@ -540,3 +540,83 @@ class TestHtuNormalisation:
         normal = dpop.normalize_htu(text)
         if normal is not None:
             assert dpop.normalize_htu(normal) == normal
+
+
+class TestKeysAndStores:
+    """The header key's cache, other key types, and the Redis stores behind DPoP."""
+
+    def test_jwk_with_list_members_is_checked_uncached(self, key: Key) -> None:
+        """A jwk with key_ops (a list) is not kept, and still verifies every time."""
+        header, claims = _good_parts(key)
+        header["jwk"] = {**key.public().to_jwk(), "key_ops": ["verify"]}
+        verifier = _verifier()
+        for jti in ("l1", "l2"):
+            claims["jti"] = jti
+            assert verifier.verify(_forge(key, header, claims), htm="GET", htu=HTU).jkt == (
+                key.thumbprint()
+            )
+
+    def test_jwk_forbidding_verify_is_refused(self, key: Key) -> None:
+        """key_ops without verify: the proof key cannot verify its own proof."""
+        header, claims = _good_parts(key)
+        header["jwk"] = {**key.public().to_jwk(), "key_ops": ["encrypt"]}
+        with pytest.raises(InvalidKeyError):
+            _verifier().verify(_forge(key, header, claims), htm="GET", htu=HTU)
+
+    def test_rsa_private_members_refused(self) -> None:
+        """An RSA jwk with its private exponent in the header."""
+        rsa = Key.generate("PS256")
+        header, claims = _good_parts(rsa)
+        header["jwk"] = rsa.to_jwk(private=True)
+        with pytest.raises(InvalidKeyError, match="private"):
+            _verifier().verify(_forge(rsa, header, claims, alg="PS256"), htm="GET", htu=HTU)
+
+    def test_sync_redis_store(self, key: Key, redis_url: str) -> None:
+        """Two verifiers on one Redis: the second refuses the proof."""
+        from jotkit.replay import RedisReplayStore
+
+        proof = dpop.create_proof(key, htm="GET", htu=HTU, iat=NOW)
+        _verifier(replay=RedisReplayStore(url=redis_url)).verify(proof, htm="GET", htu=HTU)
+        with pytest.raises(ReplayError):
+            _verifier(replay=RedisReplayStore(url=redis_url)).verify(proof, htm="GET", htu=HTU)
+
+    def test_async_redis_store(self, key: Key, redis_url: str) -> None:
+        """verify_async with AsyncRedisReplayStore; the sync verify refuses it clearly."""
+        from jotkit.replay import AsyncRedisReplayStore
+
+        proof = dpop.create_proof(key, htm="GET", htu=HTU, iat=NOW)
+
+        async def run() -> tuple[str, type[BaseException] | None]:
+            store = AsyncRedisReplayStore(url=redis_url)
+            verifier = _verifier(replay=store)
+            first = await verifier.verify_async(proof, htm="GET", htu=HTU)
+            try:
+                await verifier.verify_async(proof, htm="GET", htu=HTU)
+            except ReplayError as exc:
+                second: type[BaseException] | None = type(exc)
+            else:
+                second = None
+            await store.aclose()
+            return first.jkt, second
+
+        assert asyncio.run(run()) == (key.thumbprint(), ReplayError)
+        sync = _verifier(replay=AsyncRedisReplayStore(url=redis_url))
+        fresh = dpop.create_proof(key, htm="GET", htu=HTU, iat=NOW)
+        with pytest.raises(TypeError, match="verify_async"):
+            sync.verify(fresh, htm="GET", htu=HTU)
+
+    def test_redis_down_refuses_the_proof(self, key: Key) -> None:
+        """No Redis: ReplayStoreUnavailableError, the proof not accepted."""
+        from jotkit.errors import ReplayStoreUnavailableError
+        from jotkit.replay import RedisReplayStore
+        from tests._redis_server import free_port
+
+        store = RedisReplayStore(url=f"redis://127.0.0.1:{free_port()}/0", timeout=2)
+        proof = dpop.create_proof(key, htm="GET", htu=HTU, iat=NOW)
+        with pytest.raises(ReplayStoreUnavailableError):
+            _verifier(replay=store).verify(proof, htm="GET", htu=HTU)
+
+    def test_replay_must_be_a_store(self) -> None:
+        """A caller's mistake: replay= something else."""
+        with pytest.raises(TypeError, match="replay"):
+            _verifier(replay={})
