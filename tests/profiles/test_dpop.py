@@ -620,3 +620,94 @@ class TestKeysAndStores:
         """A caller's mistake: replay= something else."""
         with pytest.raises(TypeError, match="replay"):
             _verifier(replay={})
+
+
+class TestNormalizeHtu:
+    """normalize_htu, example by example (RFC 3986 sections 6.2.2, 6.2.3, 5.2.4)."""
+
+    @pytest.mark.parametrize(
+        ("uri", "normal"),
+        [
+            ("HTTPS://Server.Example.COM:443/token?x=1#f", "https://server.example.com/token"),
+            ("https://server.example.com", "https://server.example.com/"),
+            ("http://a:80/%7e%41/./b/../c", "http://a/~A/c"),
+            ("http://a:8080/a%2fb", "http://a:8080/a%2Fb"),
+            ("https://a/a/b/../../..", "https://a/"),
+            ("http://a/b/..", "http://a/"),
+            ("http://a/b/.", "http://a/b/"),
+            ("https://a:/x", "https://a/x"),
+            ("https://a:0443/", "https://a/"),
+            ("http://[::1]:80/p", "http://[::1]/p"),
+            ("http://[::1]/p", "http://[::1]/p"),
+            ("http://[::1]:8080/p", "http://[::1]:8080/p"),
+            ("https://User@A/p", "https://User@a/p"),
+            ("https://%75ser@a/p", "https://user@a/p"),
+        ],
+    )
+    def test_normal_forms(self, uri: str, normal: str) -> None:
+        """Each spelling maps to its normal form."""
+        assert dpop.normalize_htu(uri) == normal
+
+    @pytest.mark.parametrize(
+        "uri",
+        [
+            "ftp://a/",
+            "https:///x",
+            "https://a:x/",
+            "https://a:1:2/",
+            "http://a/%zz",
+            "http://a/%4",
+            "http://%zz@a/",
+            "http://[::1/",
+            "http://[::1]x/",
+            "http://a b/",
+            "https://a/\x00",
+            "//a/b",
+            "",
+        ],
+    )
+    def test_refused(self, uri: str) -> None:
+        """What is not an absolute http(s) URI normalises to None."""
+        assert dpop.normalize_htu(uri) is None
+
+    def test_non_str(self) -> None:
+        """A non-str is refused, not an exception."""
+        assert dpop.normalize_htu(b"https://a/") is None  # type: ignore[arg-type]
+
+
+class TestArguments:
+    """Caller mistakes are TypeError / ValueError."""
+
+    def test_verifier_arguments(self) -> None:
+        """algorithms, nonces and htm/htu types."""
+        with pytest.raises(TypeError, match="algorithms"):
+            _verifier(algorithms="ES256")
+        with pytest.raises(TypeError, match="nonces"):
+            _verifier(nonces="secret")
+        with pytest.raises(TypeError, match="htm"):
+            _verifier().verify("a.b.c", htm=1, htu=HTU)  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize("lifetime", [0, -1, float("nan"), True])
+    def test_nonce_lifetime(self, lifetime: float) -> None:
+        """The nonce window must be a positive number."""
+        with pytest.raises(ValueError, match="lifetime"):
+            dpop.DPoPNonces(b"s" * 32, lifetime=lifetime)
+
+    def test_nonce_secret_type(self) -> None:
+        """The secret is bytes."""
+        with pytest.raises(TypeError, match="bytes"):
+            dpop.DPoPNonces("s" * 32)  # type: ignore[arg-type]
+
+    def test_create_proof_arguments(self, key: Key) -> None:
+        """htm/htu types, nonce type, access token type."""
+        with pytest.raises(TypeError):
+            dpop.create_proof(key, htm=1, htu=HTU)  # type: ignore[arg-type]
+        with pytest.raises(TypeError):
+            dpop.create_proof(key, htm="GET", htu=HTU, nonce=5)  # type: ignore[arg-type]
+        with pytest.raises(TypeError):
+            dpop.create_proof(key, htm="GET", htu=HTU, access_token=b"t")  # type: ignore[arg-type]
+
+    def test_check_binding_arguments(self) -> None:
+        """The proof argument is a DPoPProof or a jkt string."""
+        with pytest.raises(TypeError):
+            dpop.check_binding({"cnf": {"jkt": RFC_JKT}}, 5)  # type: ignore[arg-type]
