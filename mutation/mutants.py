@@ -263,8 +263,8 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "json depth",
         "src/jotkit/_json.py",
-        '    if text.count("[") + text.count("{") > max_depth and _depth(text) > max_depth:\n',
-        '    if text.count("[") + text.count("{") > max_depth and _depth(text) > max_depth + 1:\n',
+        '    return text.count("[") + text.count("{") > max_depth and _depth(text) > max_depth\n',
+        '    return text.count("[") + text.count("{") > max_depth and _depth(text) > max_depth + 1\n',
     ),
     Mutant(
         "nested cty not required",
@@ -371,8 +371,8 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "jws json unprotected size",
         "src/jotkit/jws/_jsonser.py",
-        "    if unprotected and _json_size(unprotected) > limits.max_header_size:\n",
-        "    if False:\n",
+        '            unprotected, limits.max_header_size, limits.max_depth, "an unprotected JWS header"\n',
+        '            unprotected, 1 << 30, 1 << 30, "an unprotected JWS header"\n',
     ),
     Mutant(
         "unsecured accepts signed",
@@ -880,5 +880,78 @@ MUTANTS: tuple[Mutant, ...] = (
         "src/jotkit/profiles/jar.py",
         '"checks": {"client_id": client_id}',
         '"checks": {}',
+    ),
+    # issue 9: limits on parsed unprotected headers, the token's Python type, the LRU.
+    Mutant(
+        "parsed header size unchecked",
+        "src/jotkit/_json.py",
+        '    if len(text.encode("utf-8", "surrogatepass")) > max_size:\n',
+        "    if False:\n",
+    ),
+    Mutant(
+        "parsed header depth unchecked",
+        "src/jotkit/_json.py",
+        '    if _too_deep(text, max_depth):\n        raise ExceededLimitError(f"{what}',
+        '    if False:\n        raise ExceededLimitError(f"{what}',
+    ),
+    Mutant(
+        "jwe json unprotected size",
+        "src/jotkit/jwe/_jsonser.py",
+        "_json.check_parsed(value, limits.max_header_size, limits.max_depth,",
+        "_json.check_parsed(value, 1 << 30, limits.max_depth,",
+    ),
+    Mutant(
+        "jwe json unprotected depth",
+        "src/jotkit/jwe/_jsonser.py",
+        "_json.check_parsed(value, limits.max_header_size, limits.max_depth,",
+        "_json.check_parsed(value, limits.max_header_size, 1 << 30,",
+    ),
+    Mutant(
+        "jwe json document depth",
+        "src/jotkit/jwe/_jsonser.py",
+        "            max_size=limits.max_token_size,\n            max_depth=limits.max_depth,\n",
+        "            max_size=limits.max_token_size,\n",
+    ),
+    Mutant(
+        "jwt token type is a TypeError",
+        "src/jotkit/jwt/_parse.py",
+        '            raise MalformedJWTError(f"a token is a str or bytes, not {type(token).__name__}")',
+        '            raise TypeError("token must be str or bytes")',
+    ),
+    Mutant(
+        "jwe compact token type is a TypeError",
+        "src/jotkit/jwe/_compact.py",
+        '        raise MalformedJWEError(f"a token is a str or bytes, not {type(token).__name__}")',
+        '        raise TypeError("token must be str or bytes")',
+    ),
+    Mutant(
+        "jwe compact memoryview accepted",
+        "src/jotkit/jwe/_compact.py",
+        "    if isinstance(token, bytes | bytearray):\n        try:\n            token = bytes(token)",
+        "    if isinstance(token, bytes | bytearray | memoryview):\n        try:\n            token = bytes(token)",
+    ),
+    Mutant(
+        "lru over its bound",
+        "src/jotkit/_lru.py",
+        "            while len(entries) > self._size:\n",
+        "            while len(entries) > self._size + 1:\n",
+    ),
+    Mutant(
+        "lru get does not refresh",
+        "src/jotkit/_lru.py",
+        "            if value is not None:\n                entries.move_to_end(key)\n",
+        "            pass\n",
+    ),
+    Mutant(
+        "jwe header cache hands out its own dict",
+        "src/jotkit/jwe/_header.py",
+        "    if cached is not None:\n        return dict(cached)\n",
+        "    if cached is not None:\n        return cached\n",
+    ),
+    Mutant(
+        "jwe protected cache keeps non-strings",
+        "src/jotkit/jwe/_core.py",
+        "    if all(type(value) is str for _, value in items):\n",
+        "    if True:\n",
     ),
 )

@@ -4,7 +4,7 @@ unencoded payloads (RFC 7797)."""
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import _json
 from .._b64 import b64decode, b64encode
@@ -16,7 +16,11 @@ from ..errors import (
     MalformedJWSError,
 )
 from ..jwa import SignatureAlgorithm
-from ..jwk import FixedKey, Key, KeyLike, KeySet, KeySource, key_source
+from ..jwk import FixedKey, Key, KeyLike, KeySet, key_source
+
+if TYPE_CHECKING:
+    from ..jwk import KeySource
+
 from ._header import allowed_algorithms, check_crit, decode_header, resolve_alg
 from ._result import VerifiedJWS
 from ._sign import build_header, signing_key

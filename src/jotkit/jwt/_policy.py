@@ -11,7 +11,7 @@ again on every use of a cached token.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from typing import TYPE_CHECKING, Any, NoReturn, TypedDict
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from .. import _time
 from .._frozen import Frozen
@@ -21,7 +21,7 @@ from ._numeric import make_clock, seconds
 
 if TYPE_CHECKING:
     from datetime import timedelta
-    from typing import TypeVar
+    from typing import TypedDict, TypeVar
 
     from typing_extensions import Unpack
 
@@ -29,28 +29,30 @@ if TYPE_CHECKING:
 
     _T = TypeVar("_T")
 
-__all__ = ["POLICY_DOCS", "ClaimsPolicy", "PolicyArgs", "with_policy_docs"]
+    # A typing-only class: at run time a TypedDict costs a compile of each annotation
+    # (about 1 ms of ``import jotkit``), and nothing but the type checker reads it.
+    class PolicyArgs(TypedDict, total=False):
+        """The claims-policy keywords every verifying entry point takes (``**PolicyArgs``).
+
+        The one list of their names and types; :data:`POLICY_DOCS` says what each means
+        and :class:`ClaimsPolicy` gives the defaults and validates them.
+        """
+
+        issuer: str | Collection[str] | None
+        audience: str | Collection[str] | None
+        subject: str | None
+        leeway: float | timedelta
+        max_age: float | timedelta | None
+        required: Collection[str]
+        typ: str | None
+        checks: Mapping[str, Any] | None
+        now: Now | None
+
+
+__all__ = ["POLICY_DOCS", "ClaimsPolicy", "with_policy_docs"]
 
 
 _EMPTY: frozenset[str] = frozenset()
-
-
-class PolicyArgs(TypedDict, total=False):
-    """The claims-policy keywords every verifying entry point takes (``**PolicyArgs``).
-
-    The one list of their names and types; :data:`POLICY_DOCS` says what each means
-    and :class:`ClaimsPolicy` gives the defaults and validates them.
-    """
-
-    issuer: str | Collection[str] | None
-    audience: str | Collection[str] | None
-    subject: str | None
-    leeway: float | timedelta
-    max_age: float | timedelta | None
-    required: Collection[str]
-    typ: str | None
-    checks: Mapping[str, Any] | None
-    now: Now | None
 
 
 #: What each policy keyword means, in :class:`PolicyArgs` order: the text ``help()`` shows

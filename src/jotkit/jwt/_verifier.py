@@ -19,7 +19,7 @@ from .._limits import DEFAULT_LIMITS, Limits
 from .._lru import LRU
 from ..errors import MalformedJWSError, MalformedJWTError
 from ..jwa import JWS_ALGORITHMS, SignatureAlgorithm
-from ..jwk import FixedKey, Key, KeyLike, KeySet, KeySource, key_source
+from ..jwk import FixedKey, Key, KeyLike, KeySet, key_source
 from ._parse import JWS_SEGMENTS, compact_text
 from ._policy import ClaimsPolicy, with_policy_docs
 from ._result import DecodedJWT
@@ -27,6 +27,7 @@ from ._result import DecodedJWT
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
+    from ..jwk import KeySource
     from ._policy import PolicyArgs
 
 __all__ = ["Verifier", "signature_algorithms"]
