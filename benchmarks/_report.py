@@ -106,7 +106,7 @@ def _target_text(row: Row) -> str:
     if t.max_extra_ms is not None:
         parts.append(f"≤ floor+{t.max_extra_ms:g} ms")
     if t.speedup_over is not None:
-        parts.append(f"≥{t.min_speedup:g}x vs no cache")
+        parts.append(f"≥{t.min_speedup:.3g}x vs {t.speedup_over}")
     if t.beat_peers:
         parts.append("beat peers")
     return ", ".join(parts)

@@ -240,6 +240,9 @@ def row_specs(fx: Fixtures) -> list[RowSpec]:
         )
     )
     specs.extend(_verifier_specs(fx, tokens))
+    from ._dpop import dpop_specs  # deferred: it imports RowSpec from here
+
+    specs.extend(dpop_specs())
     specs.append(RowSpec(IMPORT_ROW, "import (fresh interpreter)", Target(max_extra_ms=5.0), None))
     # The jotkit command's start-up (issue 12): measured by _cli.measure_cli.
     specs.extend(RowSpec(key, label, target, None) for key, label, target in cli_specs())

@@ -842,6 +842,105 @@ MUTANTS: tuple[Mutant, ...] = (
         "            keys = [k for k in keys if k.use in (None, use)]\n",
         "            keys = list(keys)\n",
     ),
+    # DPoP, replay stores, client assertions, request objects (issue 11).
+    Mutant(
+        "dpop: htm not compared",
+        "src/jotkit/profiles/dpop.py",
+        'if claims["htm"] != htm:',
+        "if False:",
+    ),
+    Mutant(
+        "dpop: htu not compared",
+        "src/jotkit/profiles/dpop.py",
+        "if given_htu != htu and normalize_htu(given_htu) != expected_htu:",
+        "if False:",
+    ),
+    Mutant(
+        "dpop: ath of another token accepted",
+        "src/jotkit/profiles/dpop.py",
+        'raise DPoPProofError("the proof\'s ath is not the access token\'s hash", claim="ath")',
+        "pass",
+    ),
+    Mutant(
+        "dpop: server nonce not required",
+        "src/jotkit/profiles/dpop.py",
+        "if nonces is not None and not nonces.is_valid(given):",
+        "if False:",
+    ),
+    Mutant(
+        "dpop: nonce of two windows ago accepted",
+        "src/jotkit/profiles/_nonce.py",
+        "return current | previous",
+        "return True",
+    ),
+    Mutant(
+        "dpop: cnf.jkt of another key accepted",
+        "src/jotkit/profiles/dpop.py",
+        "if not hmac.compare_digest(bound.encode(), jkt.encode()):",
+        "if False:",
+    ),
+    Mutant(
+        "dpop: bound token accepted as Bearer",
+        "src/jotkit/profiles/dpop.py",
+        "    if is_bound(claims):",
+        "    if False:",
+    ),
+    Mutant(
+        "dpop: symmetric algorithms allowed",
+        "src/jotkit/profiles/dpop.py",
+        'if "oct" in descriptor.requirement.ktys:',
+        "if False:",
+    ),
+    Mutant(
+        "replay: second use accepted",
+        "src/jotkit/replay/_base.py",
+        "    if not store.check_and_store(_check_key(key), window(ttl)):",
+        "    if False:",
+    ),
+    Mutant(
+        "replay memory: unexpired value forgotten",
+        "src/jotkit/replay/_memory.py",
+        "if expiry is not None and expiry > now:",
+        "if False:",
+    ),
+    Mutant(
+        "replay memory: full store evicts",
+        "src/jotkit/replay/_memory.py",
+        "if len(self._entries) >= self._max:",
+        "if False:",
+    ),
+    Mutant(
+        "replay redis: existing key answers new",
+        "src/jotkit/replay/_redis.py",
+        'return reply is True or reply == b"OK" or reply == "OK"',
+        "return True",
+    ),
+    Mutant(
+        "replay redis: error answers new",
+        "src/jotkit/replay/_redis.py",
+        '            reply = self._client.set(name, b"1", nx=True, px=ms)\n'
+        "        except _UNAVAILABLE:\n            raise _unavailable() from None\n",
+        '            reply = self._client.set(name, b"1", nx=True, px=ms)\n'
+        "        except _UNAVAILABLE:\n            reply = True\n",
+    ),
+    Mutant(
+        "client assertion: aud list accepted",
+        "src/jotkit/profiles/client_assertion.py",
+        "if not legacy and type(aud) is not str:",
+        "if False:",
+    ),
+    Mutant(
+        "client assertion / jar: exp distance unbounded",
+        "src/jotkit/profiles/_common.py",
+        "if exp - now > limit or (iat is not None and exp - iat > limit):",
+        "if False:",
+    ),
+    Mutant(
+        "jar: client_id claim not compared",
+        "src/jotkit/profiles/jar.py",
+        '"checks": {"client_id": client_id}',
+        '"checks": {}',
+    ),
     # issue 9: limits on parsed unprotected headers, the token's Python type, the LRU.
     Mutant(
         "parsed header size unchecked",

@@ -37,6 +37,7 @@ __all__ = [
     "ReplayStoreUnavailableError",
     "SecurityWarning",
     "UnsupportedAlgorithmError",
+    "UseDPoPNonceError",
     "VerificationError",
 ]
 
@@ -265,3 +266,21 @@ class DPoPProofError(ClaimsError):
 
     code = "invalid_dpop_proof"
     default_message = "the DPoP proof is invalid"
+
+
+class UseDPoPNonceError(DPoPProofError):
+    """A DPoP proof lacks the server nonce, or carries a stale one (RFC 9449 section 8).
+
+    Answer 401 with ``error="use_dpop_nonce"`` and a ``DPoP-Nonce: <.nonce>`` header;
+    the client retries with a fresh proof carrying that nonce.
+    """
+
+    code = "use_dpop_nonce"
+    default_message = "the DPoP proof must carry the server's current nonce"
+
+    def __init__(
+        self, message: str | None = None, *, claim: str | None = "nonce", nonce: str | None = None
+    ) -> None:
+        super().__init__(message, claim=claim)
+        #: The nonce the client must use (the ``DPoP-Nonce`` header), when the server has one.
+        self.nonce = nonce

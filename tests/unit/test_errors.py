@@ -31,6 +31,7 @@ from jotkit.errors import (
     ReplayStoreUnavailableError,
     SecurityWarning,
     UnsupportedAlgorithmError,
+    UseDPoPNonceError,
     VerificationError,
 )
 
@@ -61,6 +62,7 @@ CODES: dict[type[JotkitError], str] = {
     ReplayStoreUnavailableError: "replay_store_unavailable",
     ReplayError: "replayed",
     DPoPProofError: "invalid_dpop_proof",
+    UseDPoPNonceError: "use_dpop_nonce",
 }
 
 PARENTS: dict[type[JotkitError], type[Exception]] = {
@@ -89,6 +91,7 @@ PARENTS: dict[type[JotkitError], type[Exception]] = {
     ReplayStoreUnavailableError: JotkitError,
     ReplayError: ClaimsError,
     DPoPProofError: ClaimsError,
+    UseDPoPNonceError: DPoPProofError,
 }
 
 _IDS = [cls.__name__ for cls in CODES]
