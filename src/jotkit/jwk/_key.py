@@ -101,6 +101,9 @@ class Key:
         public: Any = None,
     ) -> Key:
         kty, crv, crypto, is_private, size = parsed
+        if kty == "AKP" and "alg" not in members:
+            # An AKP key names its parameter set in alg (RFC 9964 section 2): always bound.
+            members = {**members, "alg": crv}
         self = object.__new__(cls)
         setattr_ = object.__setattr__
         setattr_(self, "_kty", kty)
@@ -325,13 +328,14 @@ class Key:
 
     @property
     def kty(self) -> str:
-        """The key type: ``oct``, ``RSA``, ``EC`` or ``OKP``."""
+        """The key type: ``oct``, ``RSA``, ``EC``, ``OKP`` or ``AKP`` (ML-DSA)."""
         return self._kty
 
     @property
     def crv(self) -> str | None:
         """The curve of an EC or OKP key, else None."""
-        return self._crv
+        # An AKP key keeps its ML-DSA parameter set in _crv (it is its alg, not a curve).
+        return None if self._kty == "AKP" else self._crv
 
     @property
     def kid(self) -> str | None:
@@ -559,8 +563,8 @@ class Key:
 
     def __repr__(self) -> str:
         parts = [f"kty={self._kty!r}"]
-        if self._crv:
-            parts.append(f"crv={self._crv!r}")
+        if self.crv:
+            parts.append(f"crv={self.crv!r}")
         for name in ("kid", "alg", "use"):
             value = self._members.get(name)
             if value is not None:
