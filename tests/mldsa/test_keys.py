@@ -17,8 +17,7 @@ from jotkit.errors import (
     UnsupportedAlgorithmError,
 )
 from jotkit.jwa import JWS_ALGORITHMS
-from jotkit.jwk import Key, KeySet
-from jotkit.jwk import _akp, _material
+from jotkit.jwk import Key, KeySet, _akp, _material
 from tests._vectors import load_json
 
 _ALGS = ("ML-DSA-44", "ML-DSA-65", "ML-DSA-87")
@@ -82,14 +81,16 @@ class TestImport:
     def test_pub_and_priv_are_material_not_metadata(self) -> None:
         """A public key's members hold no priv, and pub is not kept as metadata."""
         key = Key.from_jwk(_jwk()).public()
-        assert "pub" not in key.members and "priv" not in key.members
+        assert "pub" not in key.members
+        assert "priv" not in key.members
         assert "priv" not in key.to_jwk(private=True)
 
     def test_properties(self) -> None:
         """kty AKP, no curve, bound to its alg, private when it has the seed."""
         key = Key.from_jwk(_jwk("ML-DSA-87"))
         assert (key.kty, key.crv, key.alg, key.is_private) == ("AKP", None, "ML-DSA-87", True)
-        assert "crv" not in repr(key) and "ML-DSA-87" in repr(key)
+        assert "crv" not in repr(key)
+        assert "ML-DSA-87" in repr(key)
         assert key.size == 2592 * 8
 
 
@@ -105,7 +106,8 @@ class TestFormats:
         # bytes end the structure.
         assert der.endswith(b"\x80\x20" + b"\0" * 32)
         again = Key.from_der(der)
-        assert again.alg == alg and again.to_jwk(private=True) == {
+        assert again.alg == alg
+        assert again.to_jwk(private=True) == {
             k: v for k, v in key.to_jwk(private=True).items() if k != "kid"
         }
         assert Key.from_pem(key.to_pem(private=True)).thumbprint() == key.thumbprint()
@@ -181,7 +183,8 @@ class TestSignVerify:
         assert key.alg == alg
         token = jws.sign_compact(b"payload", key)
         result = jws.verify_compact(token, key.public(), algorithms=[alg])
-        assert result.payload == b"payload" and result.header["kid"] == "pq"
+        assert result.payload == b"payload"
+        assert result.header["kid"] == "pq"
         assert len(b64decode(token.split(".")[2])) == _SIG_LENGTHS[alg]
 
     def test_signatures_are_randomized_and_all_verify(self) -> None:
@@ -255,7 +258,8 @@ class TestWithoutMLDSA:
         del public["priv"]
         keys = KeySet.from_jwks({"keys": [public, ec.public().to_jwk()]})
         assert [k.kid for k in keys] == ["ec"]
-        assert keys.skipped and "ML-DSA" in keys.skipped[0][1]
+        assert keys.skipped
+        assert "ML-DSA" in keys.skipped[0][1]
 
     @pytest.mark.usefixtures("missing")
     def test_other_algorithms_keep_working(self) -> None:

@@ -191,7 +191,11 @@ def eddsa(name: str, crvs: frozenset[str]) -> SignatureAlgorithm:
 
 
 #: ML-DSA signature lengths in bytes (FIPS 204 table 2).
-_MLDSA_SIGNATURE_LENGTHS: Mapping[str, int] = {"ML-DSA-44": 2420, "ML-DSA-65": 3309, "ML-DSA-87": 4627}
+_MLDSA_SIGNATURE_LENGTHS: Mapping[str, int] = {
+    "ML-DSA-44": 2420,
+    "ML-DSA-65": 3309,
+    "ML-DSA-87": 4627,
+}
 
 
 def mldsa(name: str) -> SignatureAlgorithm:

@@ -58,7 +58,10 @@ def _load() -> dict[str, tuple[Any, Any]] | None:
     if supported is None or not supported():
         return None
     _classes = {
-        alg: (getattr(module, f"MLDSA{alg[-2:]}PrivateKey"), getattr(module, f"MLDSA{alg[-2:]}PublicKey"))
+        alg: (
+            getattr(module, f"MLDSA{alg[-2:]}PrivateKey"),
+            getattr(module, f"MLDSA{alg[-2:]}PublicKey"),
+        )
         for alg in PARAMETER_SETS
     }
     return _classes

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -67,7 +68,7 @@ def load_chain(certificates: CertificatesLike) -> list[x509.Certificate]:
             next (the chain must run from the leaf towards the root).
     """
     chain = load_certificates(certificates)
-    for child, parent in zip(chain, chain[1:], strict=False):
+    for child, parent in itertools.pairwise(chain):
         if child.issuer != parent.subject:
             raise ValueError(f"{child.subject.rfc4514_string()} is not issued by the next one")
     return chain
@@ -85,4 +86,3 @@ def x5t_s256(cert: x509.Certificate) -> str:
     from cryptography.hazmat.primitives.serialization import Encoding
 
     return b64encode_str(hashlib.sha256(cert.public_bytes(Encoding.DER)).digest())
-

@@ -291,4 +291,3 @@ def _as_datetime(now: float | datetime.datetime) -> datetime.datetime:
     if isinstance(now, bool) or not isinstance(now, int | float):
         raise TypeError("now must be a NumericDate or an aware datetime")
     return _EPOCH + datetime.timedelta(seconds=now)
-
