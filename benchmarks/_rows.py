@@ -239,6 +239,9 @@ def row_specs(fx: Fixtures) -> list[RowSpec]:
         )
     )
     specs.extend(_verifier_specs(fx, tokens))
+    from ._pq_x509 import specs as pq_x509_specs  # ML-DSA and x5c rows (issue 13)
+
+    specs.extend(pq_x509_specs(fx))
     specs.append(RowSpec(IMPORT_ROW, "import (fresh interpreter)", Target(max_extra_ms=5.0), None))
     return specs
 
