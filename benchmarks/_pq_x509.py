@@ -124,7 +124,7 @@ class _Chain:
         from jotkit import Key
 
         now = datetime.datetime.now(datetime.timezone.utc)
-        window = {"not_before": now - datetime.timedelta(days=1)}
+        window: dict[str, Any] = {"not_before": now - datetime.timedelta(days=1)}
         window["not_after"] = now + datetime.timedelta(days=30)
         root_key, inter_key, leaf_key = (ec.generate_private_key(ec.SECP256R1()) for _ in "abc")
         self.root = make_cert("Root", root_key, ca=True, **window)
