@@ -10,10 +10,10 @@ from ._common import Target
 __all__ = ["NAMES", "available", "load"]
 
 #: Every target, in the order the runner fuzzes them.
-NAMES = ("b64", "json", "jws_compact", "jws_json", "jwk", "jwe", "jwt")
+NAMES = ("b64", "json", "jws_compact", "jws_json", "jwk", "jwe", "jwt", "x5c")
 
 # Targets whose jotkit layer may not exist yet in a checkout.
-_NEEDS = {"jwe": "jotkit.jwe", "jwt": "jotkit.jwt"}
+_NEEDS = {"jwe": "jotkit.jwe", "jwt": "jotkit.jwt", "x5c": "jotkit.x509"}
 
 
 def available(name: str) -> bool:
