@@ -240,6 +240,8 @@ _RFC_KEYS: dict[str, Any] = {
     "OKP": rfc_jwk.OKPKey,
     "oct": rfc_jwk.OctKey,
 }
+# joserfc's module-level import and generate, for key types it has no class for (AKP).
+_RFC_ANY_KEY: Any = rfc_jwk
 
 
 class JoserfcPeer(PythonPeer):
@@ -252,7 +254,7 @@ class JoserfcPeer(PythonPeer):
     def _key(jwk: Mapping[str, Any]) -> Any:
         kty = str(jwk["kty"])
         if kty not in _RFC_KEYS:  # e.g. AKP (ML-DSA): joserfc's own import says so
-            return rfc_jwk.import_key(dict(jwk))
+            return _RFC_ANY_KEY.import_key(dict(jwk))
         return _RFC_KEYS[kty].import_key(dict(jwk))
 
     def sign(self, request: TokenRequest) -> bytes:
@@ -284,7 +286,7 @@ class JoserfcPeer(PythonPeer):
         kind = KINDS[request.kind]
         data = request.key if isinstance(request.key, bytes) else dict(request.key)
         if kind.kty not in _RFC_KEYS:  # e.g. AKP (ML-DSA): joserfc's own import says so
-            key = rfc_jwk.import_key(data, kind.kty)
+            key = _RFC_ANY_KEY.import_key(data, kind.kty)
         else:
             key = _RFC_KEYS[kind.kty].import_key(data)
         exported: Exported = key.as_dict(private=request.private)
@@ -293,7 +295,7 @@ class JoserfcPeer(PythonPeer):
     def generate(self, kind: KeyKind) -> Exported:
         size: str | int | None = kind.bits if kind.kty in ("RSA", "oct") else kind.crv
         if kind.kty not in _RFC_KEYS:  # e.g. AKP (ML-DSA): joserfc's own generate says so
-            key = rfc_jwk.generate_key(kind.kty)
+            key = _RFC_ANY_KEY.generate_key(kind.kty)
         else:
             key = _RFC_KEYS[kind.kty].generate_key(size)
         exported: Exported = {"jwk": key.as_dict(private=True)}
