@@ -118,7 +118,8 @@ def private_key(family: str, index: int = 0) -> PrivateKeyTypes:
     if family in EC_CURVES:
         return ec_private(family, index)
     if family.startswith("ML-DSA-"):
-        return mldsa_private(family, index)
+        pq: PrivateKeyTypes = mldsa_private(family, index)
+        return pq
     key: PrivateKeyTypes = okp_private(family, index)
     return key
 
