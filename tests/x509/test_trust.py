@@ -204,6 +204,16 @@ class TestPolicy:
         with pytest.raises(TypeError):
             CertificateTrust(anchors=[42])
 
+    def test_cryptography_without_extension_policies(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Before cryptography 45 (no ExtensionPolicy): an error naming what is needed."""
+        from cryptography.x509 import verification
+
+        from jotkit.errors import UnsupportedAlgorithmError
+
+        monkeypatch.delattr(verification, "ExtensionPolicy")
+        with pytest.raises(UnsupportedAlgorithmError, match=r"cryptography>=45"):
+            CertificateTrust(anchors=[pki().root])
+
     def test_only_verification(self) -> None:
         """A certificate trust gives no decryption key."""
         p = pki()

@@ -111,7 +111,7 @@ class CertificateTrust:
         from cryptography.hazmat.primitives.serialization import Encoding
         from cryptography.x509 import verification
 
-        if not hasattr(verification, "ExtensionPolicy"):  # pragma: no cover - before 45
+        if not hasattr(verification, "ExtensionPolicy"):  # cryptography before 45
             raise UnsupportedAlgorithmError(
                 "CertificateTrust needs cryptography>=45 (x509.verification.ExtensionPolicy)"
             )
