@@ -100,6 +100,18 @@ class TestHappyPath:
         key = asyncio.run(trust.key_for_async(header, "verify", ES256))
         assert key.certificate == p.leaf
 
+    def test_verifier_sync_and_async(self) -> None:
+        """A Verifier bound to the trust decodes with decode and decode_async."""
+        p = pki()
+        trust = CertificateTrust(anchors=[p.root], now=NOW_TS)
+        verifier = jotkit.Verifier(trust, algorithms=["ES256"], now=NOW_TS)
+        token = _token(p.signer())
+        assert verifier.decode(token)["sub"] == "alice"
+        assert asyncio.run(verifier.decode_async(token))["sub"] == "alice"
+        forged = _token(pki().signer())
+        with pytest.raises(CertificateError):
+            asyncio.run(verifier.decode_async(forged))
+
     def test_rsa_and_mldsa_leaves(self) -> None:
         """Leaf keys of other families work with their algorithms (RS256, ML-DSA-65)."""
         from cryptography.hazmat.primitives.asymmetric import rsa
