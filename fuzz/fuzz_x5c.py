@@ -6,7 +6,8 @@ intermediate issued one leaf, all made deterministically (fixed keys, determinis
 ECDSA), so saved inputs replay identically.
 
 Oracles: only a chain whose leaf is that known leaf can be trusted (no input forges a
-signature), the key returned fits the header's algorithm and holds the leaf's key, and
+signature: the leaf's signed TBSCertificate must be the one the intermediate signed), the
+key returned fits the header's algorithm and holds the leaf's key, and
 the same header marked unprotected (as the JWS JSON verifier marks it) is always refused.
 """
 
@@ -90,6 +91,7 @@ def _b64(cert: x509.Certificate) -> str:
 
 
 _LEAF_DER = _der(_LEAF[0])
+_LEAF_TBS = _LEAF[0].tbs_certificate_bytes
 _ES256 = JWS_ALGORITHMS["ES256"]
 
 
@@ -103,7 +105,11 @@ def _try(header: Any) -> None:
     else:
         expect(key.certificate is not None, "a trusted key without its certificate")
         assert key.certificate is not None
-        expect(_der(key.certificate) == _LEAF_DER, "trusted a leaf the anchor never issued")
+        # The signed part, not the whole DER: what lies outside the TBSCertificate (the
+        # signature's encoding, its BIT STRING's unused-bits octet) is not signed, and
+        # cryptography accepts such re-encodings of the one signature.
+        signed = key.certificate.tbs_certificate_bytes
+        expect(signed == _LEAF_TBS, "trusted a leaf the anchor never issued")
         expect(key.fits("verify", descriptor), "returned a key that does not fit the alg")
         expect(not key.is_private, "returned a private key")
     if "x5c" in header:

@@ -209,6 +209,30 @@ class TestParsingAttacks:
         """Not a list, not strings, not base64, base64url, non-canonical, garbage DER."""
         _refused(CertificateTrust(anchors=[pki().root], now=NOW_TS), {"x5c": x5c}, match)
 
+    @pytest.mark.parametrize("serial", [b"\x02\x04\x80\x12\x34\x56", b"\x02\x04\x00\x00\x00\x00"])
+    def test_serial_number_not_positive(self, serial: bytes) -> None:
+        """A negative or zero serial (RFC 5280 4.1.2.2) is refused, with no warning."""
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.serialization import Encoding
+
+        key = p256()
+        name = x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, "s")])
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(key.public_key())
+            .serial_number(0x7F123456)
+            .not_valid_before(NOW - DAY)
+            .not_valid_after(NOW + DAY)
+            .sign(key, hashes.SHA256())
+        )
+        der = cert.public_bytes(Encoding.DER)
+        assert der.count(b"\x02\x04\x7f\x12\x34\x56") == 1
+        forged = der.replace(b"\x02\x04\x7f\x12\x34\x56", serial)
+        header = {"x5c": [base64.b64encode(forged).decode()]}
+        _refused(CertificateTrust(anchors=[cert], now=NOW_TS), header, "serial number")
+
     def test_garbage_in_the_second_entry(self) -> None:
         """A valid leaf followed by garbage is refused, naming the entry."""
         p = pki()

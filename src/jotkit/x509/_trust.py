@@ -25,7 +25,7 @@ from ..errors import CertificateError, JotkitError, UnsupportedAlgorithmError
 from ..jwa import Operation, constant_time_equal
 from ..jwk import AlgorithmDescriptor, Key
 from ..jwk._chain import load_certificates, x5t_s256
-from ._x5c import check_thumbprints, decode_x5c, x5c_value
+from ._x5c import check_thumbprints, decode_x5c, is_self_issued, x5c_value
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -182,13 +182,14 @@ class CertificateTrust:
     # ------------------------------------------------------------ validation
 
     def _validate(self, x5c: tuple[str, ...], at: datetime.datetime) -> _Validated:
+        from cryptography.exceptions import UnsupportedAlgorithm
         from cryptography.hazmat.primitives.serialization import Encoding
         from cryptography.x509.verification import VerificationError
 
         certs = decode_x5c(x5c)
         leaf = certs[0]
         leaf_der = leaf.public_bytes(Encoding.DER)
-        if leaf.issuer == leaf.subject and leaf_der not in self._anchor_ders:
+        if is_self_issued(leaf_der) and leaf_der not in self._anchor_ders:
             raise CertificateError("the x5c leaf is self-signed and not a trust anchor")
         # cryptography's verifier accepts only RSA and ECDSA signatures on certificates
         # (its Web PKI profile). A chain signed with Ed25519/Ed448 would fail with an
@@ -205,12 +206,17 @@ class CertificateTrust:
                 )
         try:
             chain = self._verifier(at).verify(leaf, certs[1:]).chain
-        except VerificationError as exc:
+        # ValueError, TypeError: a field cryptography parses only now (an extension, say)
+        # is malformed.
+        except (VerificationError, ValueError, TypeError) as exc:
             raise CertificateError(f"the x5c chain does not validate: {exc}") from None
-        self._check_usage(leaf)
+        try:
+            self._check_usage(leaf)
+        except (ValueError, TypeError):
+            raise CertificateError("the x5c leaf has malformed extensions") from None
         try:
             key = Key.from_cryptography(leaf)
-        except (TypeError, ValueError, JotkitError):
+        except (TypeError, ValueError, UnsupportedAlgorithm, JotkitError):
             raise CertificateError("the x5c leaf holds a key jotkit does not support") from None
         return _Validated(
             key,

@@ -21,7 +21,7 @@ from ..jwa import constant_time_equal
 if TYPE_CHECKING:
     from cryptography import x509
 
-__all__ = ["check_thumbprints", "decode_x5c", "x5c_value"]
+__all__ = ["check_thumbprints", "decode_x5c", "is_self_issued", "x5c_value"]
 
 _BASE64 = re.compile(r"[A-Za-z0-9+/]*={0,2}\Z")
 
@@ -41,6 +41,61 @@ def x5c_value(x5c: Any, *, max_certificates: int, max_size: int) -> tuple[str, .
     if sum(len(item) for item in x5c) > max_size:
         raise CertificateError(f"x5c is longer than {max_size} characters")
     return tuple(x5c)
+
+
+def _tlv(der: bytes, at: int) -> tuple[int, int, int]:
+    """(tag, content start, content end) of the DER element at ``at``."""
+    tag, first = der[at], der[at + 1]
+    start = at + 2
+    if first < 0x80:
+        return tag, start, start + first
+    width = first & 0x7F
+    length = int.from_bytes(der[start : start + width], "big")
+    return tag, start + width, start + width + length
+
+
+def _serial_is_positive(der: bytes) -> bool:
+    """Whether the TBSCertificate's serialNumber is positive (RFC 5280 4.1.2.2).
+
+    cryptography loads a zero or negative serial with a deprecation warning (an error in
+    its next versions); reading the INTEGER here refuses it without touching the
+    process-wide warning filters. Structure it does not recognise is left to the parser.
+    """
+    try:
+        _, certificate, _ = _tlv(der, 0)
+        _, at, _ = _tlv(der, certificate)  # TBSCertificate
+        tag, start, end = _tlv(der, at)
+        if tag == 0xA0:  # [0] EXPLICIT version
+            tag, start, end = _tlv(der, end)
+        if tag != 0x02:
+            return True
+        value = der[start:end]
+        return bool(value) and not value[0] & 0x80 and value.strip(b"\0") != b""
+    except IndexError:
+        return True
+
+
+def is_self_issued(der: bytes) -> bool:
+    """Whether the certificate's issuer and subject are the same Name, byte for byte.
+
+    Read from the DER rather than through ``Certificate.issuer``: cryptography warns
+    (UserWarning) while building a Name with an out-of-range attribute, and hostile input
+    must not make jotkit emit warnings. Names spelled differently but equal under RFC 5280
+    section 7.1 do not count; the path validation then refuses such a leaf as untrusted.
+    """
+    try:
+        _, certificate, _ = _tlv(der, 0)
+        _, at, _ = _tlv(der, certificate)  # TBSCertificate
+        tag, _, end = _tlv(der, at)
+        if tag == 0xA0:  # [0] EXPLICIT version
+            _, _, end = _tlv(der, end)  # serialNumber
+        _, _, end = _tlv(der, end)  # signature AlgorithmIdentifier
+        _, _, issuer_end = _tlv(der, end)
+        _, _, validity_end = _tlv(der, issuer_end)
+        _, _, subject_end = _tlv(der, validity_end)
+    except IndexError:
+        return False
+    return der[end:issuer_end] == der[validity_end:subject_end]
 
 
 def decode_x5c(x5c: tuple[str, ...]) -> list[x509.Certificate]:
@@ -64,10 +119,17 @@ def decode_x5c(x5c: tuple[str, ...]) -> list[x509.Certificate]:
             raise CertificateError(f"x5c[{index}] is not standard base64") from None
         if base64.b64encode(der).decode("ascii") != item:
             raise CertificateError(f"x5c[{index}] is not canonical base64")
+        if not _serial_is_positive(der):
+            raise CertificateError(f"x5c[{index}] has a serial number that is not positive")
         try:
-            certs.append(x509.load_der_x509_certificate(der))
-        except (ValueError, x509.InvalidVersion):
+            cert = x509.load_der_x509_certificate(der)
+            # cryptography parses some fields only when read: read the one used before
+            # path validation here, so that a malformed one is refused, not a crash.
+            cert.signature_algorithm_oid  # noqa: B018
+        # TypeError too: cryptography's Name refuses some attribute types that way.
+        except (ValueError, TypeError, x509.InvalidVersion):
             raise CertificateError(f"x5c[{index}] is not a DER X.509 certificate") from None
+        certs.append(cert)
     return certs
 
 
