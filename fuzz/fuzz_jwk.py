@@ -28,7 +28,7 @@ from jotkit import Key, KeySet
 from jotkit._b64 import b64encode_str
 from jotkit.errors import JotkitError
 from jotkit.jwa import CONTENT_ENCRYPTIONS, JWS_ALGORITHMS, KEY_MANAGEMENT, Operation
-from jotkit.jwk import AlgorithmDescriptor
+from jotkit.jwk import AlgorithmDescriptor, _akp
 
 from ._common import Seed, Target, expect, lenient_json, text_of
 
@@ -156,6 +156,8 @@ def seeds() -> Iterator[Seed]:
         for alg in ("HS256", "RS256", "ES256", "ES384", "ES512", "ES256K", "Ed25519", "Ed448")
     ]
     keys += [Key.generate("ECDH-ES", kid="x25519"), Key.generate("A128KW", kid="kw")]
+    if _akp.available():  # ML-DSA (RFC 9964) AKP keys, where cryptography has them
+        keys += [Key.generate(alg, kid=alg) for alg in ("ML-DSA-44", "ML-DSA-65")]
     for key in keys:
         yield f"{key.kid}-private", json.dumps(key.to_jwk(private=True)).encode()
         if key.kty != "oct":
@@ -212,6 +214,12 @@ TARGET = Target(
         b'"use"',
         b'"key_ops"',
         b'"alg"',
+        b'"AKP"',
+        b'"pub"',
+        b'"priv"',
+        b'"ML-DSA-44"',
+        b'"ML-DSA-65"',
+        b'"ML-DSA-87"',
         b'"x5c"',
         b'"x5t"',
         b'"x5t#S256"',

@@ -10,10 +10,15 @@ from ._common import Target
 __all__ = ["NAMES", "available", "load"]
 
 #: Every target, in the order the runner fuzzes them.
-NAMES = ("b64", "json", "jws_compact", "jws_json", "jwk", "jwe", "jwt", "dpop")
+NAMES = ("b64", "json", "jws_compact", "jws_json", "jwk", "jwe", "jwt", "dpop", "x5c")
 
 # Targets whose jotkit layer may not exist yet in a checkout.
-_NEEDS = {"jwe": "jotkit.jwe", "jwt": "jotkit.jwt", "dpop": "jotkit.profiles.dpop"}
+_NEEDS = {
+    "jwe": "jotkit.jwe",
+    "jwt": "jotkit.jwt",
+    "dpop": "jotkit.profiles.dpop",
+    "x5c": "jotkit.x509",
+}
 
 
 def available(name: str) -> bool:

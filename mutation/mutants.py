@@ -1014,4 +1014,115 @@ MUTANTS: tuple[Mutant, ...] = (
         "    if all(type(value) is str for _, value in items):\n",
         "    if True:\n",
     ),
+    # x5c trust (jotkit.x509) and ML-DSA AKP keys (RFC 9964). Left out as equivalent:
+    # the x5c base64 regex (b64decode(validate=True) refuses the same) and the ML-DSA
+    # signature length check (cryptography refuses other lengths too).
+    Mutant(
+        "x5c: unprotected accepted",
+        "src/jotkit/x509/_trust.py",
+        '        if "x5c" in unprotected_names(header):',
+        "        if False:",
+    ),
+    Mutant(
+        "x5c: not only for verify",
+        "src/jotkit/x509/_trust.py",
+        '        if op != "verify":',
+        "        if False:",
+    ),
+    Mutant(
+        "x5c: self-signed leaf check off",
+        "src/jotkit/x509/_trust.py",
+        "        if is_self_issued(leaf_der) and leaf_der not in self._anchor_ders:",
+        "        if False:",
+    ),
+    Mutant(
+        "x5c: EdDSA limitation not named",
+        "src/jotkit/x509/_trust.py",
+        "            if cert.signature_algorithm_oid in eddsa and (",
+        "            if False and (",
+    ),
+    Mutant(
+        "x5c: cache served outside the validity window",
+        "src/jotkit/x509/_trust.py",
+        "        if validated is None or not validated.not_before <= at <= validated.not_after:",
+        "        if validated is None:",
+    ),
+    Mutant(
+        "x5c: x5t not checked",
+        "src/jotkit/x509/_trust.py",
+        "        check_thumbprints(header, validated.leaf_der)\n",
+        "        pass\n",
+    ),
+    Mutant(
+        "x5c: leaf key fit not checked",
+        "src/jotkit/x509/_trust.py",
+        "        problem = key.problem(op, descriptor)",
+        "        problem = None",
+    ),
+    Mutant(
+        "x5c: kid not compared",
+        "src/jotkit/x509/_trust.py",
+        "        if not any(constant_time_equal(kid.encode(), name.encode()) for name in names):",
+        "        if False:",
+    ),
+    Mutant(
+        "x5c: eku not checked",
+        "src/jotkit/x509/_trust.py",
+        "            if ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE in ekus or ekus & self._ekus:",
+        "            if True:",
+    ),
+    Mutant(
+        "x5c: digitalSignature not required",
+        "src/jotkit/x509/_trust.py",
+        "            if usage is not None and not usage.digital_signature:",
+        "            if False:",
+    ),
+    Mutant(
+        "x5c: count limit off",
+        "src/jotkit/x509/_x5c.py",
+        "    if len(x5c) > max_certificates:",
+        "    if False:",
+    ),
+    Mutant(
+        "x5c: size limit off",
+        "src/jotkit/x509/_x5c.py",
+        "    if sum(len(item) for item in x5c) > max_size:",
+        "    if False:",
+    ),
+    Mutant(
+        "x5c: non-canonical base64 accepted",
+        "src/jotkit/x509/_x5c.py",
+        '        if base64.b64encode(der).decode("ascii") != item:',
+        "        if False:",
+    ),
+    Mutant(
+        "x5c: thumbprint compared to the wrong hash",
+        "src/jotkit/x509/_x5c.py",
+        "        if not constant_time_equal(hashlib.new(hash_name, leaf_der).digest(), digest):",
+        "        if not constant_time_equal(hashlib.new(hash_name, leaf_der).digest()[:0], digest[:0]):",
+    ),
+    Mutant(
+        "akp: priv not matched to pub",
+        "src/jotkit/jwk/_akp.py",
+        "    if private.public_key().public_bytes_raw() != pub:",
+        "    if False:",
+    ),
+    Mutant(
+        "akp: seed length not checked",
+        "src/jotkit/jwk/_akp.py",
+        "    if len(seed) != SEED_LENGTH:",
+        "    if False:",
+    ),
+    Mutant(
+        "akp: pub length not checked",
+        "src/jotkit/jwk/_akp.py",
+        "    if len(pub) != length:",
+        "    if False:",
+    ),
+    Mutant(
+        "akp: alg not required",
+        "src/jotkit/jwk/_akp.py",
+        "    if not isinstance(alg, str) or alg not in PARAMETER_SETS:",
+        "    if alg is not None and alg not in PARAMETER_SETS:",
+    ),
 )

@@ -24,9 +24,10 @@ RANK = {
     "_frozen": 0,
     "_lru": 0,
     "_lazy": 0,
+    "_joined": 0,
     "jwa": 1,
     "jwk": 2,
-    "x509": 2.5,
+    "x509": 2.5,  # above jwk, below jws and jwe (DESIGN section 1)
     "jws": 3,
     "jwe": 3,
     "jwt": 4,

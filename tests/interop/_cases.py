@@ -2,7 +2,7 @@
 key type, and how jotkit makes and reads each token.
 
 RFC 7518 (JWA), RFC 8037 (OKP keys, EdDSA, ECDH-ES with X25519/X448), RFC 8812 (ES256K),
-RFC 9864 (the fully specified Ed25519 and Ed448).
+RFC 9864 (the fully specified Ed25519 and Ed448), RFC 9964 (ML-DSA, AKP keys).
 """
 
 from __future__ import annotations
@@ -62,6 +62,9 @@ JWS_CASES: tuple[Case, ...] = tuple(
         ("EdDSA", "Ed448"),
         ("Ed25519", "Ed25519"),
         ("Ed448", "Ed448"),
+        ("ML-DSA-44", "ML-DSA-44"),
+        ("ML-DSA-65", "ML-DSA-65"),
+        ("ML-DSA-87", "ML-DSA-87"),
     )
 )
 
@@ -114,6 +117,9 @@ KEY_FORMAT_KINDS: tuple[str, ...] = (
     "X25519",
     "X448",
     "oct-256",
+    "ML-DSA-44",
+    "ML-DSA-65",
+    "ML-DSA-87",
 )
 
 

@@ -47,6 +47,10 @@ KINDS = _kinds(
     KeyKind("oct-384", "oct", None, 384, "HS384"),
     KeyKind("oct-512", "oct", None, 512, "HS512"),
     KeyKind("password", "oct", None, 0, "PBES2-HS256+A128KW"),
+    # AKP keys (RFC 9964) are bound to their alg by definition; size: the public key.
+    KeyKind("ML-DSA-44", "AKP", None, 1312 * 8, "ML-DSA-44"),
+    KeyKind("ML-DSA-65", "AKP", None, 1952 * 8, "ML-DSA-65"),
+    KeyKind("ML-DSA-87", "AKP", None, 2592 * 8, "ML-DSA-87"),
 )
 
 # Kinds jotkit's Key.generate makes, by the algorithm it is asked for.
@@ -63,6 +67,9 @@ _GENERATED_FOR = {
     "oct-256": "HS256",
     "oct-384": "HS384",
     "oct-512": "HS512",
+    "ML-DSA-44": "ML-DSA-44",
+    "ML-DSA-65": "ML-DSA-65",
+    "ML-DSA-87": "ML-DSA-87",
 }
 
 #: The PBES2 password: printable, as users type them, and long enough for every peer.
@@ -71,7 +78,8 @@ PASSWORD = b"correct horse battery staple"
 
 def _unbound(key: Key) -> Key:
     jwk = key.to_jwk(private=True)
-    jwk.pop("alg", None)
+    if jwk["kty"] != "AKP":  # an AKP key names its parameter set in alg: never unbound
+        jwk.pop("alg", None)
     return Key.from_jwk(jwk)
 
 

@@ -37,6 +37,7 @@ __all__ = [
     "ec_private",
     "is_probable_prime",
     "key_for",
+    "mldsa_private",
     "multiprime_jwk",
     "okp_private",
     "private_key",
@@ -69,6 +70,10 @@ JWS_FAMILY: dict[str, str] = {
     "EdDSA": "Ed25519",
     "Ed25519": "Ed25519",
     "Ed448": "Ed448",
+    # ML-DSA (RFC 9964): the family is the parameter set, the alg itself.
+    "ML-DSA-44": "ML-DSA-44",
+    "ML-DSA-65": "ML-DSA-65",
+    "ML-DSA-87": "ML-DSA-87",
 }
 ALL_JWS_ALGS = tuple(JWS_FAMILY)
 
@@ -98,12 +103,23 @@ def okp_private(crv: str, index: int = 0) -> Any:
     return _OKP_CLASSES[crv].generate()
 
 
+@cache
+def mldsa_private(alg: str, index: int = 0) -> Any:
+    """An ML-DSA private key of ``alg``'s parameter set; ``index`` tells several apart."""
+    from cryptography.hazmat.primitives.asymmetric import mldsa
+
+    return getattr(mldsa, f"MLDSA{alg[-2:]}PrivateKey").generate()
+
+
 def private_key(family: str, index: int = 0) -> PrivateKeyTypes:
     """A cached private key of ``family`` ("RSA" or a curve name)."""
     if family == "RSA":
         return rsa_private(2048, index)
     if family in EC_CURVES:
         return ec_private(family, index)
+    if family.startswith("ML-DSA-"):
+        pq: PrivateKeyTypes = mldsa_private(family, index)
+        return pq
     key: PrivateKeyTypes = okp_private(family, index)
     return key
 

@@ -23,6 +23,7 @@ REQUIREMENTS = {
     "EdDSA": ("OKP", ("Ed25519", "Ed448"), 0),
     "Ed25519": ("OKP", ("Ed25519",), 0),
     "Ed448": ("OKP", ("Ed448",), 0),
+    **{name: ("AKP", (name,), 0) for name in ("ML-DSA-44", "ML-DSA-65", "ML-DSA-87")},
 }
 DATA = b"header.payload"
 FIELD_PRIMES = {

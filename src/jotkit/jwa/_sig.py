@@ -1,4 +1,4 @@
-"""JWS signature and MAC algorithms (RFC 7518 section 3, RFC 8037, RFC 8812, RFC 9864).
+"""JWS signature and MAC algorithms (RFC 7518 section 3, RFC 8037, RFC 8812, RFC 9864, RFC 9964).
 
 A closed table of frozen descriptors built by small factories. ``none`` is not in it:
 unsecured JWTs go through :mod:`jotkit.jwt` functions that say so in their name.
@@ -190,6 +190,37 @@ def eddsa(name: str, crvs: frozenset[str]) -> SignatureAlgorithm:
     return SignatureAlgorithm(name, _requirement("OKP", crvs), sign, verify)
 
 
+#: ML-DSA signature lengths in bytes (FIPS 204 table 2).
+_MLDSA_SIGNATURE_LENGTHS: Mapping[str, int] = {
+    "ML-DSA-44": 2420,
+    "ML-DSA-65": 3309,
+    "ML-DSA-87": 4627,
+}
+
+
+def mldsa(name: str) -> SignatureAlgorithm:
+    """ML-DSA-44/65/87 (RFC 9964 section 2, FIPS 204) with the empty context string.
+
+    Signing is hedged (randomized); verification accepts only a signature of the
+    parameter set's exact length. The key type is ``AKP``, its parameter set the name.
+    """
+    length = _MLDSA_SIGNATURE_LENGTHS[name]
+
+    def sign(key: Any, data: bytes) -> bytes:
+        return bytes(key.sign(data))
+
+    def verify(key: Any, data: bytes, signature: bytes) -> bool:
+        if len(signature) != length:
+            return False
+        try:
+            key.verify(signature, data)
+        except InvalidSignature:
+            return False
+        return True
+
+    return SignatureAlgorithm(name, _requirement("AKP", frozenset({name})), sign, verify)
+
+
 def _table(*algorithms: SignatureAlgorithm) -> Mapping[str, SignatureAlgorithm]:
     return MappingProxyType({a.name: a for a in algorithms})
 
@@ -212,4 +243,7 @@ JWS_ALGORITHMS: Mapping[str, SignatureAlgorithm] = _table(
     eddsa("EdDSA", frozenset({"Ed25519", "Ed448"})),
     eddsa("Ed25519", frozenset({"Ed25519"})),
     eddsa("Ed448", frozenset({"Ed448"})),
+    mldsa("ML-DSA-44"),
+    mldsa("ML-DSA-65"),
+    mldsa("ML-DSA-87"),
 )

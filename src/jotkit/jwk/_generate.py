@@ -49,6 +49,10 @@ def generate(alg: str) -> _material.Parsed:
     if "RSA" in req.ktys:
         key = rsa.generate_private_key(public_exponent=65537, key_size=max(2048, req.min_bits))
         return _material.describe(key)
+    if "AKP" in req.ktys:
+        from . import _akp
+
+        return _akp.generate(next(iter(req.crvs)))
     crv = next(c for c in _CURVE_PREFERENCE if c in req.crvs)
     if crv in _material.EC_CURVES:
         return _material.describe(ec.generate_private_key(_material.EC_CURVES[crv][0]))

@@ -102,6 +102,9 @@ class Key:
         public: Any = None,
     ) -> Key:
         kty, crv, crypto, is_private, size = parsed
+        if kty == "AKP" and "alg" not in members:
+            # An AKP key names its parameter set in alg (RFC 9964 section 2): always bound.
+            members = {**members, "alg": crv}
         self = object.__new__(cls)
         setattr_ = object.__setattr__
         setattr_(self, "_kty", kty)
@@ -328,13 +331,14 @@ class Key:
 
     @property
     def kty(self) -> str:
-        """The key type: ``oct``, ``RSA``, ``EC`` or ``OKP``."""
+        """The key type: ``oct``, ``RSA``, ``EC``, ``OKP`` or ``AKP`` (ML-DSA)."""
         return self._kty
 
     @property
     def crv(self) -> str | None:
         """The curve of an EC or OKP key, else None."""
-        return self._crv
+        # An AKP key keeps its ML-DSA parameter set in _crv (it is its alg, not a curve).
+        return None if self._kty == "AKP" else self._crv
 
     @property
     def kid(self) -> str | None:
@@ -386,6 +390,57 @@ class Key:
     def certificate(self) -> x509.Certificate | None:
         """The X.509 certificate the key came from (PEM, DER or ``x5c``), if any."""
         return self._certificate
+
+    @property
+    def x5t_s256(self) -> str | None:
+        """The ``x5t#S256`` of :attr:`certificate` (base64url SHA-256 of its DER), if any."""
+        if self._certificate is None:
+            return None
+        from ._chain import x5t_s256
+
+        return x5t_s256(self._certificate)
+
+    def with_certificates(self, certificates: Any) -> Key:
+        """Return this key with its certificate chain (leaf first), kept as JWK ``x5c``.
+
+        ``certificates``: PEM text of one or more certificates, one DER certificate, a
+        `cryptography` certificate, or a sequence of these.
+
+        Raises:
+            TypeError, ValueError: not certificates, a chain out of order, or a leaf that
+                does not hold this key.
+        """
+        from ._chain import load_chain, x5c_of
+
+        chain = load_chain(certificates)
+        if not self._same_public(chain[0].public_key()):
+            raise ValueError("the leaf certificate does not hold this key")
+        members = {k: v for k, v in self._members.items() if k not in ("x5t", "x5t#S256")}
+        members["x5c"] = x5c_of(chain)
+        return type(self)._make(
+            (self._kty, self._crv, self._crypto, self._is_private, self._size),
+            members,
+            certificate=chain[0],
+            allow_weak=self._allow_weak,
+            private_override=self._private_override,
+            warn=False,
+            public=self._public_crypto,
+        )
+
+    def x5c_headers(self) -> dict[str, Any]:
+        """Header members naming the certificate: ``x5c`` (the chain) and ``x5t#S256``.
+
+        Pass them as ``headers=`` when signing (they go in the protected header).
+
+        Raises:
+            ValueError: the key has no certificate.
+        """
+        if self._certificate is None:
+            raise ValueError("this key has no certificate: load one, or use with_certificates")
+        from ._chain import x5c_of, x5t_s256
+
+        chain = self._members.get("x5c") or x5c_of([self._certificate])
+        return {"x5c": list(chain), "x5t#S256": x5t_s256(self._certificate)}
 
     @property
     def members(self) -> Mapping[str, Any]:
@@ -569,8 +624,8 @@ class Key:
 
     def __repr__(self) -> str:
         parts = [f"kty={self._kty!r}"]
-        if self._crv:
-            parts.append(f"crv={self._crv!r}")
+        if self.crv:
+            parts.append(f"crv={self.crv!r}")
         for name in ("kid", "alg", "use"):
             value = self._members.get(name)
             if value is not None:

@@ -26,6 +26,8 @@ def _unsupported(jwk: Any) -> str | None:
     crv = jwk.get("crv")
     if kty in ("EC", "OKP") and (not isinstance(crv, str) or crv not in CURVES):
         return f"unsupported curve {crv!r}"
+    if kty == "AKP" and not _akp_available():
+        return "unsupported key type 'AKP': ML-DSA needs cryptography>=48 on OpenSSL>=3.5"
     return None
 
 
@@ -43,6 +45,12 @@ class Skipped(Frozen):
     reason: str
 
     __slots__ = ("index", "kid", "reason")
+
+
+def _akp_available() -> bool:
+    from ._akp import available  # ML-DSA loads with the first AKP key, not with jotkit
+
+    return available()
 
 
 class KeySet:

@@ -21,8 +21,9 @@ from ..errors import InvalidKeyError, MalformedError
 
 # The ROCA and small-order checks load with the first RSA or Edwards key (import time).
 if TYPE_CHECKING:
-    from . import _edwards, _roca
+    from . import _akp, _edwards, _roca
 else:
+    _akp = lazy_module(f"{__package__}._akp", globals())
     _edwards = lazy_module(f"{__package__}._edwards", globals())
     _roca = lazy_module(f"{__package__}._roca", globals())
 
@@ -262,6 +263,8 @@ _PARSERS: Mapping[str, Callable[[Mapping[str, Any]], Parsed]] = {
     "RSA": _rsa,
     "EC": _ec,
     "OKP": _okp,
+    # ML-DSA (RFC 9964): its own module, loaded with the first AKP key.
+    "AKP": lambda jwk: _akp.from_members(jwk),
 }
 KEY_TYPES = frozenset(_PARSERS)
 
@@ -297,6 +300,9 @@ def _classify(obj: Any) -> tuple[str, str | None, bool]:
         private_cls, public_cls = okp_classes(crv)
         if isinstance(obj, private_cls | public_cls):
             return "OKP", crv, isinstance(obj, private_cls)
+    akp = _akp.classify(obj)
+    if akp is not None:
+        return "AKP", akp[0], akp[1]
     raise TypeError(f"unsupported key object {type(obj).__name__}")
 
 
@@ -343,6 +349,8 @@ def describe_key(obj: Any) -> tuple[Parsed, Any]:
         _check_modulus(public.public_numbers().n)
         return ("RSA", None, obj, is_private, obj.key_size), public
     assert okp_crv is not None
+    if kty == "AKP":
+        return ("AKP", okp_crv, obj, is_private, _akp.bits(okp_crv)), None if is_private else obj
     if is_private:
         # The public half of a private Edwards key is [s]B with s clamped (RFC 8032 5.1.5,
         # 5.2.5): a non-zero multiple of B, which has prime order, so never of small
@@ -362,6 +370,8 @@ def public_members(kty: str, crv: str | None, public: Any) -> dict[str, str]:
         numbers = public.public_numbers()
         return {"e": _b64uint(numbers.e), "kty": kty, "n": _b64uint(numbers.n)}
     assert crv is not None
+    if kty == "AKP":
+        return _akp.public_members(crv, public)
     if kty == "EC":
         length = EC_CURVES[crv][1]
         point = public.public_numbers()
@@ -387,6 +397,8 @@ def private_members(kty: str, crv: str | None, private: Any) -> dict[str, str]:
             "qi": _b64uint(n.iqmp),
         }
     assert crv is not None
+    if kty == "AKP":
+        return _akp.private_members(private)
     if kty == "EC":
         return {"d": _b64uint(private.private_numbers().private_value, EC_CURVES[crv][1])}
     return {"d": b64encode_str(private.private_bytes_raw())}

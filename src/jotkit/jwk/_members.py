@@ -25,7 +25,7 @@ __all__ = ["MATERIAL", "parse_members"]
 
 #: Members that carry key material, per key type (never kept as metadata).
 MATERIAL = frozenset(
-    {"kty", "k", "n", "e", "d", "p", "q", "dp", "dq", "qi", "oth", "crv", "x", "y"}
+    {"kty", "k", "n", "e", "d", "p", "q", "dp", "dq", "qi", "oth", "crv", "x", "y", "pub", "priv"}
 )
 
 _SIG_OPS = frozenset({"sign", "verify"})

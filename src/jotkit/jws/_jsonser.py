@@ -13,6 +13,7 @@ from typing import Any
 
 from .. import _json
 from .._b64 import b64decode, b64encode, b64encode_str
+from .._joined import join
 from .._limits import DEFAULT_LIMITS, Limits
 from ..errors import (
     ExceededLimitError,
@@ -185,7 +186,8 @@ def verify_json(
     payload, body = _payload(jws, detached_payload, b64, limits)
     failure: JotkitError = InvalidSignatureError()
     for index, (protected_b64, protected, unprotected, signature) in enumerate(parsed):
-        header = {**protected, **unprotected}
+        # Marked, so that a key source can tell signed members from unsigned ones (x5c).
+        header = join(protected, unprotected)
         try:
             descriptor = resolve_alg(header, allowed)
             resolved = select_key(key, header, "verify", descriptor)
