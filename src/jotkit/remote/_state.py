@@ -144,7 +144,10 @@ class KeySetState:
         entry = self.entry
         fresh = entry is not None and now < entry.fresh_until
         if self._in_flight and now - self._in_flight_since > self.abandon_after:
-            self._in_flight = 0  # lost: its answer, if it ever comes, is ignored
+            # Lost: its answer, if it ever comes, is ignored (it is older than the next).
+            self._applied = max(self._applied, self._in_flight)
+            self._in_flight = 0
+            self.last_error = "the fetch in flight was given up (no answer in time)"
         if self._in_flight:
             if fresh and not refetch and not force:
                 return Plan(Action.USE, 0)
