@@ -44,6 +44,11 @@ def _time_value(value: object) -> bool:
 class RemoteBase:
     """Options, state and the per-token look-up common to both faces."""
 
+    #: One-shot ``jotkit.decode`` may keep its verifier for this object (keyed by its
+    #: identity): the options never change after construction, and the verifier asks
+    #: the set for the key on every token, so rotation and removal still apply.
+    pinned_source = True
+
     def __init__(
         self,
         url: str,
