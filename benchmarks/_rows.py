@@ -19,6 +19,7 @@ from ._fixtures import JWE_ROWS, SIG_ALGS, Fixtures
 from ._harness import Cell, Row, Target
 from ._libs import Absent, Library, Unsupported
 from ._libs.floor import Floor, jws_encoder, signer
+from ._remote import REMOTE_ROW, remote_decoder, remote_target
 
 __all__ = ["IMPORT_ROW", "RowSpec", "build_row", "row_specs", "tamper"]
 
@@ -229,6 +230,10 @@ def row_specs(fx: Fixtures) -> list[RowSpec]:
         )
     jwks = _decode_builder(fx, lambda lib: lib.jwks_decoder(), tokens.jwks)
     specs.append(RowSpec("decode/jwks", "decode RS256, 10-key JWKS, by kid", Target(), jwks))
+    # Remote key sets (benchmarks/_remote.py): the same decode, keys from a warm remote set.
+    remote = _decode_builder(fx, functools.partial(remote_decoder, fx), tokens.jwks)
+    label = "decode RS256, warm remote JWKS (RemoteKeySet / PyJWKClient)"
+    specs.append(RowSpec(REMOTE_ROW, label, remote_target(), remote))
     specs.append(
         RowSpec(
             "import-pem/RSA", "import PEM private key, RSA-2048", Target(), _import_builder("RSA")

@@ -19,4 +19,8 @@ class TestDemo:
         assert "rejected  ten minutes later: ExpiredError (claim 'exp')" in out
         assert "rejected  for another API: InvalidClaimError (claim 'aud')" in out
         assert "decrypted b'card=4111...'" in out
+        assert "ID token     valid for web-app: sub=alice" in out
+        assert "access token valid: client_id=web-app scopes=['orders:read']" in out
+        assert "ID token used as an access token rejected: InvalidClaimError" in out
+        assert "JWKS requests for both tokens: 1" in out
         assert captured.err == ""

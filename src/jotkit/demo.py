@@ -2,7 +2,9 @@
 
 Generates a key for each family, signs and verifies a token with each, and shows a
 tampered token rejected with its error; then issues a JWT, validates it, and shows it
-rejected once expired and once for the wrong audience; then encrypts and decrypts.
+rejected once expired and once for the wrong audience; then encrypts and decrypts;
+then validates an ID token and an access token from a local identity provider found by
+discovery (``jotkit.profiles._demo``).
 """
 
 from __future__ import annotations
@@ -103,6 +105,9 @@ def main() -> None:
             raise SystemExit("a tampered token was accepted")
     _jwt_tour()
     _jwe_tour()
+    from .profiles._demo import identity_provider_tour  # the `remote` extra's part
+
+    identity_provider_tour()
 
 
 if __name__ == "__main__":

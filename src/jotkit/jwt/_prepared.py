@@ -38,7 +38,9 @@ class _Uncacheable(Exception):
     """An argument cannot take part in a cache key (raised and caught here only)."""
 
 
-# Immutable key holders whose identity pins their meaning.
+# Immutable key holders whose identity pins their meaning. A key source class may say
+# the same of its instances with a class attribute ``pinned_source = True`` (the remote
+# key sets): its configuration never changes, and a kept verifier asks it per token.
 _KEY_TYPES = (Key, KeySet, bytes)
 _CONTAINERS = (list, tuple, frozenset, set)
 _SCALARS = (str, int, float, bool, type(None))
@@ -106,7 +108,9 @@ def cache_key(
 ) -> tuple[Any, ...] | None:
     """The cache key of these ``decode`` arguments (``now`` left out), or None when they
     cannot make one."""
-    if type(key) not in _KEY_TYPES or type(limits) is not Limits:
+    if type(limits) is not Limits or (
+        type(key) not in _KEY_TYPES and getattr(type(key), "pinned_source", False) is not True
+    ):
         return None
     try:
         # The common shape inline: a list of one name is keyed by that name; any other

@@ -1,10 +1,11 @@
-"""Token profiles built on JWT: DPoP (RFC 9449), client assertions (RFC 7523), request
-objects (RFC 9101), and the others of DESIGN section 2.
+"""Token profiles on top of ``jotkit.jwt``: OIDC ID tokens (``oidc``), RFC 9068 access
+tokens (``access_token``), DPoP (RFC 9449, ``dpop``), client assertions (RFC 7523,
+``client_assertion``) and request objects (RFC 9101, ``jar``).
 
-Import the profile you use: ``from jotkit.profiles import dpop``. Each loads on first
+Import the profile you use: ``from jotkit.profiles import oidc``. Each loads on first
 import, so ``import jotkit`` pays for none of them.
 """
 
 from __future__ import annotations
 
-__all__ = ["client_assertion", "dpop", "jar"]
+__all__ = ["access_token", "client_assertion", "dpop", "jar", "oidc"]
