@@ -16,7 +16,7 @@ from cryptography.x509.oid import NameOID
 
 import jotkit
 from jotkit import Key, jws
-from jotkit.debugger import DebuggerServer
+from jotkit.debugger import DebuggerServer, make_app
 
 from .._vectors import load_json, load_text
 from ._client import Response, post
@@ -541,3 +541,40 @@ class TestDecrypt:
         response = post(server, "decrypt", body)
         assert response.status == 422
         assert response.error_code.startswith("malformed")
+
+
+class TestAnchors:
+    """``serve(anchors=...)``: an x5c chain is trusted only when it validates against them."""
+
+    def test_anchored_chain(self) -> None:
+        """With anchors, the chain is checked by jotkit.x509 (or says that layer is missing)."""
+        private = ec.generate_private_key(ec.SECP256R1())
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "anchor.test")])
+        start = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=1)
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(private.public_key())
+            .serial_number(9)
+            .not_valid_before(start)
+            .not_valid_after(start + datetime.timedelta(days=30))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(private, hashes.SHA256())
+        )
+        pem = cert.public_bytes(serialization.Encoding.PEM)
+        der = base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode()
+        token = jotkit.encode({"sub": "a"}, Key.from_cryptography(private), alg="ES256",
+                              headers={"x5c": [der]})  # fmt: skip
+        app = make_app(anchors=[pem]).start()
+        try:
+            certs = ok(post(app, "decode", {"token": token}))["certificates"]
+        finally:
+            app.stop()
+        assert certs[0]["subject"] == "CN=anchor.test"
+        if importlib.util.find_spec("jotkit.x509") is None:
+            assert certs[0]["trust"] == (
+                "not trusted (anchors configured, but jotkit.x509 is not installed)"
+            )
+        else:
+            assert certs[0]["trust"].startswith("trusted"), certs[0]["trust"]
