@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ._cli import cli_specs
 from ._fixtures import JWE_ROWS, SIG_ALGS, Fixtures
 from ._harness import Cell, Row, Target
 from ._libs import Absent, Library, Unsupported
@@ -240,6 +241,8 @@ def row_specs(fx: Fixtures) -> list[RowSpec]:
     )
     specs.extend(_verifier_specs(fx, tokens))
     specs.append(RowSpec(IMPORT_ROW, "import (fresh interpreter)", Target(max_extra_ms=5.0), None))
+    # The jotkit command's start-up (issue 12): measured by _cli.measure_cli.
+    specs.extend(RowSpec(key, label, target, None) for key, label, target in cli_specs())
     return specs
 
 

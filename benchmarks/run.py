@@ -20,6 +20,7 @@ _ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(_ROOT / "src"))
 
 from . import _report  # noqa: E402
+from ._cli import CLI_ROWS, measure_cli  # noqa: E402
 from ._fixtures import make_fixtures  # noqa: E402
 from ._harness import CLOCKS, Budget, Row, measure_row, use_clock  # noqa: E402
 from ._imports import measure_imports  # noqa: E402
@@ -122,7 +123,10 @@ def _run_rows(
 ) -> list[Row]:
     rows = []
     for spec in specs:
-        if spec.build is None:
+        if spec.key in CLI_ROWS:
+            row = Row(spec.key, spec.label, spec.target, rounds=imports)
+            measure_cli(row, libs, imports)
+        elif spec.build is None:
             row = Row(spec.key, spec.label, spec.target, rounds=imports)
             measure_imports(row, libs, imports, clock)
         else:
@@ -173,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     short = [
         f"{row.key} ({row.rounds})"
         for row in rows
-        if row.key != "import-time" and row.rounds < rounds
+        if row.key != "import-time" and row.key not in CLI_ROWS and row.rounds < rounds
     ]
     if short:
         notes.append(f"- fewer rounds (time budget {budget.row_s:g} s per row): {', '.join(short)}")

@@ -113,7 +113,7 @@ def _decode_other(token: str | bytes) -> None:
     calls = (
         lambda: jwt.unverified(token),
         lambda: jwt.decode_unsecured(token, now=NOW),
-        lambda: jwt.decrypt(token, DIR_KEY, algorithms=["dir"], encryptions=_DIR_ENCS, now=NOW),
+        lambda: jwt.decrypt(token, DIR_KEY, key_algorithms=["dir"], encryptions=_DIR_ENCS, now=NOW),
         lambda: jwt.decode_nested(
             token,
             DIR_KEY,
@@ -167,7 +167,7 @@ def seeds() -> Iterator[Seed]:
     yield "strict-es256", jwt.encode(claims, EC_PRIVATE, alg="ES256").encode()
     yield "plain", jwt.encode({"sub": "x"}, HS_KEY, alg="HS256").encode()
     yield "unsecured", jwt.encode_unsecured({"sub": "x"}).encode()
-    yield "encrypted", jwt.encrypt({"sub": "x"}, DIR_KEY, alg="dir", enc="A256GCM").encode()
+    yield "encrypted", jwt.encrypt({"sub": "x"}, DIR_KEY, key_alg="dir", enc="A256GCM").encode()
     yield (
         "nested",
         jwt.encode_nested(

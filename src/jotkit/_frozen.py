@@ -44,13 +44,31 @@ def _rebuild(cls: type[_F], values: tuple[Any, ...]) -> _F:
 class Frozen:
     """An immutable record whose fields are its annotations, in order, like a dataclass's.
 
-    A subclass annotates its fields, names the same fields in ``__slots__``, and stores
-    each in ``__init__`` with ``object.__setattr__``; after that, assigning or deleting
-    any attribute raises ``dataclasses.FrozenInstanceError``.
+    A subclass annotates its fields and names the same fields in ``__slots__``. The
+    inherited ``__init__`` takes every field, in order, positionally or by name; a
+    subclass that normalises its arguments writes its own and stores each field with
+    ``object.__setattr__``. After that, assigning or deleting any attribute raises
+    ``dataclasses.FrozenInstanceError``. (jotkit's one record style: every small
+    immutable record in the package is a ``Frozen``.)
     """
 
     __slots__ = ()
     _fields: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        fields = self._fields
+        if len(args) > len(fields):
+            raise TypeError(f"{type(self).__name__} takes {len(fields)} fields")
+        values = dict(zip(fields, args, strict=False))
+        for name, value in kwargs.items():
+            if name not in fields or name in values:
+                raise TypeError(f"{type(self).__name__}: unexpected or repeated field {name!r}")
+            values[name] = value
+        if len(values) != len(fields):
+            missing = [name for name in fields if name not in values]
+            raise TypeError(f"{type(self).__name__}: missing fields {missing}")
+        for name in fields:
+            object.__setattr__(self, name, values[name])
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -18,7 +18,15 @@ from typing import Any, cast
 
 from .errors import ExceededLimitError, MalformedError
 
-__all__ = ["DEFAULT_MAX_DEPTH", "DEFAULT_MAX_SIZE", "copy_json", "dumps", "is_flat", "loads"]
+__all__ = [
+    "DEFAULT_MAX_DEPTH",
+    "DEFAULT_MAX_SIZE",
+    "check_parsed",
+    "copy_json",
+    "dumps",
+    "is_flat",
+    "loads",
+]
 
 #: Default cap on the size of one JSON document, in bytes.
 DEFAULT_MAX_SIZE = 256 * 1024
@@ -70,6 +78,10 @@ _DECODER = json.JSONDecoder(
 # The decoder's own scanner (what JSONDecoder.raw_decode calls), with the same hooks.
 _SCAN: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(cast(Any, _DECODER))
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+# Measures a value parsed elsewhere as the JSON it came from. Unlike _ENCODER it takes
+# every value a JSON parser yields: a lone surrogate from a "\ud800" escape, and NaN in
+# a dict the caller parsed leniently (a crash there is a crash on untrusted input).
+_MEASURE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 
 def _depth(text: str) -> int:
@@ -92,6 +104,12 @@ def _depth(text: str) -> int:
         elif ch in "]}":
             depth -= 1
     return deepest
+
+
+def _too_deep(text: str, max_depth: int) -> bool:
+    # Counting brackets is cheap; the exact, string-aware scan runs only when the count
+    # alone cannot rule out a document that is too deep.
+    return text.count("[") + text.count("{") > max_depth and _depth(text) > max_depth
 
 
 def loads(
@@ -120,9 +138,7 @@ def loads(
         text = data
         if text[:1] == "\ufeff":
             raise error("invalid JSON: byte-order mark")
-    # Counting brackets is cheap; the exact, string-aware scan runs only when the count
-    # alone cannot rule out a document that is too deep.
-    if text.count("[") + text.count("{") > max_depth and _depth(text) > max_depth:
+    if _too_deep(text, max_depth):
         raise ExceededLimitError(f"JSON nested deeper than {max_depth}")
     try:
         # The scanner alone parses a document with no surrounding whitespace, the usual
@@ -137,6 +153,23 @@ def loads(
     except (ValueError, RecursionError):
         # ValueError covers JSONDecodeError and integers over the digit limit.
         raise error("invalid JSON") from None
+
+
+def check_parsed(value: Any, max_size: int, max_depth: int, what: str) -> None:
+    """Apply the caps of :func:`loads` to a value already parsed (an unprotected header).
+
+    The value is measured as compact UTF-8 JSON, whether it came out of :func:`loads`
+    (where only the whole document was capped) or from a caller who parsed it.
+
+    Raises:
+        ExceededLimitError: ``what`` is over ``max_size`` bytes or nested deeper than
+            ``max_depth``.
+    """
+    text = _MEASURE.encode(value)
+    if len(text.encode("utf-8", "surrogatepass")) > max_size:
+        raise ExceededLimitError(f"{what} is too large (over {max_size} bytes)")
+    if _too_deep(text, max_depth):
+        raise ExceededLimitError(f"{what} is nested too deep (over {max_depth})")
 
 
 def dumps(obj: Any) -> bytes:

@@ -126,7 +126,7 @@ class TestJWSWhereJWEExpected:
             jwt.decrypt,
             _issuer_jws(CLAIMS),
             _server_rsa(),
-            algorithms=["RSA-OAEP-256"],
+            key_algorithms=["RSA-OAEP-256"],
             encryptions=["A128GCM"],
         )
 
@@ -218,7 +218,7 @@ class TestNestedJWT:
             jwt.decrypt,
             token,
             _server_rsa(),
-            algorithms=["RSA-OAEP-256"],
+            key_algorithms=["RSA-OAEP-256"],
             encryptions=["A128GCM"],
         )
 

@@ -217,7 +217,7 @@ class TestHugeNumericDates:
             jwt.decrypt,
             token,
             server,
-            algorithms=["RSA-OAEP"],
+            key_algorithms=["RSA-OAEP"],
             encryptions=["A128GCM"],
             issuer=ISSUER,
             audience="api",

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jotkit import Key, KeySet, jws
-from jotkit.errors import JotkitError
+from jotkit.errors import JotkitError, MalformedJWSError
 
 from ._forge import SECRET, b64, b64json, ec_key, ed25519_key, hs_sign, hs_token, rsa_key
 from ._strategies import jose_headers, json_values, mutations, surrogate_text
@@ -184,8 +184,9 @@ class TestCallerMistakes:
         "token", [None, 1, 1.5, ["a.b.c"], {"a": 1}, memoryview(b"a.b.c")], ids=repr
     )
     def test_compact_token_type(self, token: Any) -> None:
-        """verify_compact needs str or bytes: TypeError."""
-        with pytest.raises(TypeError):
+        """verify_compact needs str or bytes; a token of another type is untrusted
+        input, refused with a MalformedJWSError."""
+        with pytest.raises(MalformedJWSError):
             jws.verify_compact(token, SECRET, algorithms=["HS256"])
 
     @pytest.mark.parametrize(

@@ -18,7 +18,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jotkit import Key, jwe, jwt
-from jotkit.errors import ClaimsError, ExceededLimitError, JotkitError, MalformedJWTError
+from jotkit.errors import (
+    ClaimsError,
+    ExceededLimitError,
+    JotkitError,
+    MalformedError,
+    MalformedJWTError,
+)
 
 from ._forge import SECRET, b64, b64json, ec_key, hs_token, rsa_key
 from ._strategies import jose_headers, json_values, mutations, surrogate_text
@@ -149,7 +155,7 @@ class TestEncryptedJWT:
         )
         try:
             result = jwt.decrypt(
-                token, server, algorithms=["RSA-OAEP"], encryptions=["A128GCM"], **POLICY
+                token, server, key_algorithms=["RSA-OAEP"], encryptions=["A128GCM"], **POLICY
             )
         except JotkitError:
             return
@@ -161,8 +167,8 @@ class TestCallerMistakes:
 
     @pytest.mark.parametrize("token", [None, 1, ["a"], {"a": 1}], ids=repr)
     def test_token_type(self, token: Any) -> None:
-        """decode needs str or bytes."""
-        with pytest.raises(TypeError):
+        """decode needs str or bytes; another type is untrusted input: MalformedError."""
+        with pytest.raises(MalformedError):
             _decode(token)
 
     @pytest.mark.parametrize(

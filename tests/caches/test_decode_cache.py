@@ -76,17 +76,19 @@ class TestHits:
             ) == {"iss": ISSUER, "aud": AUDIENCE}
         assert _kept() == 1
 
-    def test_inline_key_matches_general_key(self) -> None:
-        """The hot path's inline key is the key the general path builds for the same call."""
-        key = hs256()
-        general = _prepared.cache_key(
-            key, ["HS256"], ISSUER, AUDIENCE, None, 0, None, (), None, None, DEFAULT_LIMITS
-        )
-        assert general is not None
-        verifier = jwt.Verifier(key, algorithms=["HS256"], issuer=ISSUER, audience=AUDIENCE)
-        _prepared.store_verifier(general, key, DEFAULT_LIMITS, verifier)
-        kept = _prepared.kept_simple(key, "HS256", ISSUER, AUDIENCE, 0, DEFAULT_LIMITS)
-        assert kept is verifier
+    def test_prepared_policy_is_kept_by_identity(self) -> None:
+        """policy=ClaimsPolicy(...) is kept for that policy object; another object with the
+        same rules builds its own verifier; a policy with keywords is a caller mistake."""
+        tok = token()
+        policy = jwt.ClaimsPolicy(issuer=ISSUER, audience=AUDIENCE, now=NOW)
+        for _ in range(2):
+            assert jotkit.decode(tok, hs256(), algorithms=["HS256"], policy=policy) == claims()
+        assert _kept() == 1
+        twin = jwt.ClaimsPolicy(issuer=ISSUER, audience=AUDIENCE, now=NOW)
+        assert jotkit.decode(tok, hs256(), algorithms=["HS256"], policy=twin) == claims()
+        assert _kept() == 2
+        with pytest.raises(TypeError, match="not both"):
+            jotkit.decode(tok, hs256(), algorithms=["HS256"], policy=policy, issuer=ISSUER)
 
     def test_results_are_fresh(self) -> None:
         """Changing a returned claims set or header does not change the next result."""
@@ -198,18 +200,22 @@ class TestSeparation:
         assert _kept() == 2
 
     def test_identity_is_confirmed(self) -> None:
-        """An entry is used only for the very key object (and limits) it was built for."""
+        """An entry is used only for the very key object, limits and policy it was built
+        for, even when another entry sits under its cache key."""
         key = hs256()
-        found = _prepared.cache_key(
-            key, ["HS256"], None, None, None, 0, None, (), None, None, DEFAULT_LIMITS
-        )
+        found = _prepared.cache_key(key, ["HS256"], DEFAULT_LIMITS, None, {})
         assert found is not None
-        _prepared.store_verifier(
-            found, key, DEFAULT_LIMITS, jwt.Verifier(key, algorithms=["HS256"])
-        )
-        assert _prepared.cached(found, key, DEFAULT_LIMITS) is not None
-        assert _prepared.cached(found, Key.from_secret(b"s" * 32), DEFAULT_LIMITS) is None
-        assert _prepared.cached(found, key, Limits()) is None
+        for planted_for in (
+            (Key.from_secret(b"s" * 32), DEFAULT_LIMITS, None),
+            (key, Limits(), None),
+            (key, DEFAULT_LIMITS, jwt.ClaimsPolicy()),
+        ):
+            planted = jwt.Verifier(planted_for[0], algorithms=["HS256"])
+            _prepared._VERIFIERS.put(found, (*planted_for, planted))
+            verifier, _ = _prepared.verifier_for(key, ["HS256"], DEFAULT_LIMITS, None, {})
+            assert verifier is not planted
+        verifier, _ = _prepared.verifier_for(key, ["HS256"], DEFAULT_LIMITS, None, {})
+        assert _prepared.verifier_for(key, ["HS256"], DEFAULT_LIMITS, None, {})[0] is verifier
 
     def test_issuer_and_audience(self) -> None:
         """A verifier kept for one issuer or audience does not accept another's tokens."""
@@ -285,6 +291,15 @@ class TestSeparation:
         _decode(tok)
         with pytest.raises(jotkit.errors.ExceededLimitError):
             _decode(tok, limits=Limits(max_payload_size=64))
+
+    def test_each_limits_object_keeps_its_own_verifier(self) -> None:
+        """Two Limits objects get two kept verifiers, each reused: they do not evict
+        each other under one cache key."""
+        tok, roomy = token(), Limits(max_payload_size=10_000)
+        for _ in range(3):
+            _decode(tok)
+            _decode(tok, limits=roomy)
+        assert _kept() == 2
 
 
 class TestWhatIsNotKept:

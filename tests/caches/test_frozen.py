@@ -81,3 +81,46 @@ class TestFrozen:
         assert requirement.crvs == frozenset({"P-256"})
         assert requirement.bound_aliases == frozenset()
         assert JWS_ALGORITHMS["ES256"] == JWS_ALGORITHMS["ES256"]
+
+
+class Pair(Frozen):
+    """A record that relies on the inherited field-order ``__init__``."""
+
+    left: int
+    right: str
+
+    __slots__ = ("left", "right")
+
+
+class TestInheritedInit:
+    """The inherited ``__init__`` takes every field, positionally or by name."""
+
+    def test_positional_and_named(self) -> None:
+        """Fields in order, or by name, give equal records."""
+        assert Pair(1, "a") == Pair(left=1, right="a") == Pair(1, right="a")
+        assert (Pair(1, "a").left, Pair(1, "a").right) == (1, "a")
+
+    @pytest.mark.parametrize(
+        ("args", "kwargs", "said"),
+        [
+            ((1, "a", 2), {}, "takes 2"),
+            ((1,), {}, "missing"),
+            ((1,), {"left": 2}, "repeated"),
+            ((1,), {"other": 2}, "unexpected"),
+        ],
+        ids=["too-many", "missing", "repeated", "unknown"],
+    )
+    def test_wrong_arguments(
+        self, args: tuple[object, ...], kwargs: dict[str, object], said: str
+    ) -> None:
+        """Too many, missing, repeated or unknown fields are a TypeError."""
+        with pytest.raises(TypeError, match=said):
+            Pair(*args, **kwargs)  # type: ignore[arg-type]
+
+    def test_one_record_style(self) -> None:
+        """The algorithm tables' records are Frozen too (no second record style)."""
+        from jotkit.jwa import CONTENT_ENCRYPTIONS, KEY_MANAGEMENT, Wrapped
+
+        for table in (JWS_ALGORITHMS, KEY_MANAGEMENT, CONTENT_ENCRYPTIONS):
+            assert all(isinstance(entry, Frozen) for entry in table.values())
+        assert issubclass(Wrapped, Frozen)

@@ -176,8 +176,8 @@ class TestRejected:
             jwt.decode(token, hs256(), algorithms=["HS256"])
 
     def test_token_type(self) -> None:
-        """A token that is neither str nor bytes is a caller mistake."""
-        with pytest.raises(TypeError):
+        """A token that is neither str nor bytes is untrusted input: MalformedError."""
+        with pytest.raises(MalformedError):
             jwt.decode(12, hs256(), algorithms=["HS256"])  # type: ignore[arg-type]
 
 

@@ -40,27 +40,27 @@ class TestEncrypted:
         """Claims survive encryption, and the policy is applied after decryption."""
         key = _recipient(alg)
         public = key if key.kty == "oct" else key.public()
-        token = jwt.encrypt(CLAIMS, public, alg=alg, enc=enc)
+        token = jwt.encrypt(CLAIMS, public, key_alg=alg, enc=enc)
         assert token.count(".") == 4
-        claims = jwt.decrypt(token, key, algorithms=[alg], encryptions=[enc], **POLICY)
+        claims = jwt.decrypt(token, key, key_algorithms=[alg], encryptions=[enc], **POLICY)
         assert claims == CLAIMS
 
     def test_dir_zip_headers(self) -> None:
         """``dir`` with ``zip: DEF`` and extra headers; ``typ`` defaults to JWT."""
         key = Key.generate("A128GCM")
-        token = jwt.encrypt(CLAIMS, key, alg="dir", enc="A128GCM", zip="DEF", headers={"x": 1})
+        token = jwt.encrypt(CLAIMS, key, key_alg="dir", enc="A128GCM", zip="DEF", headers={"x": 1})
         header = jwe.decrypt_compact(token, key, algorithms=["dir"], encryptions=["A128GCM"]).header
         assert header["typ"] == "JWT"
         assert header["zip"] == "DEF"
         assert header["x"] == 1
-        claims = jwt.decrypt(token, key, algorithms=["dir"], encryptions=["A128GCM"], **POLICY)
+        claims = jwt.decrypt(token, key, key_algorithms=["dir"], encryptions=["A128GCM"], **POLICY)
         assert claims == CLAIMS
 
     def test_claims_checked_after_decryption(self) -> None:
         """An expired token fails with ExpiredError, a tampered one with DecryptionError."""
         key = Key.generate("A256KW")
-        token = jwt.encrypt({**CLAIMS, "exp": NOW}, key, alg="A256KW", enc="A256GCM")
-        args: dict[str, Any] = {"algorithms": ["A256KW"], "encryptions": ["A256GCM"], **POLICY}
+        token = jwt.encrypt({**CLAIMS, "exp": NOW}, key, key_alg="A256KW", enc="A256GCM")
+        args: dict[str, Any] = {"key_algorithms": ["A256KW"], "encryptions": ["A256GCM"], **POLICY}
         with pytest.raises(ExpiredError):
             jwt.decrypt(token, key, **args)
         head, ek, iv, ct, tag = token.split(".")
@@ -71,8 +71,8 @@ class TestEncrypted:
     def test_typ_checked_on_jwe_header(self) -> None:
         """``typ=`` applies to the JWE header."""
         key = Key.generate("A256KW")
-        token = jwt.encrypt(CLAIMS, key, alg="A256KW", enc="A256GCM")
-        args: dict[str, Any] = {"algorithms": ["A256KW"], "encryptions": ["A256GCM"], **POLICY}
+        token = jwt.encrypt(CLAIMS, key, key_alg="A256KW", enc="A256GCM")
+        args: dict[str, Any] = {"key_algorithms": ["A256KW"], "encryptions": ["A256GCM"], **POLICY}
         assert jwt.decrypt(token, key, typ="jwt", **args) == CLAIMS
         with pytest.raises(InvalidClaimError):
             jwt.decrypt(token, key, typ="at+jwt", **args)
@@ -81,14 +81,14 @@ class TestEncrypted:
         """A JWS given to ``decrypt`` is refused (token substitution)."""
         token = jwt.encode(CLAIMS, hs256(), alg="HS256")
         with pytest.raises(MalformedJWTError, match="JWS"):
-            jwt.decrypt(token, hs256(), algorithms=["dir"], encryptions=["A256GCM"])
+            jwt.decrypt(token, hs256(), key_algorithms=["dir"], encryptions=["A256GCM"])
 
     def test_json_serialization_refused(self) -> None:
         """A JWE JSON serialization is refused."""
         key = Key.generate("A256KW")
         obj = jwe.encrypt_json(b"{}", [jwe.Recipient(key, alg="A256KW")], enc="A256GCM")
         with pytest.raises(MalformedJWTError, match="JSON"):
-            jwt.decrypt(json.dumps(obj), key, algorithms=["A256KW"], encryptions=["A256GCM"])
+            jwt.decrypt(json.dumps(obj), key, key_algorithms=["A256KW"], encryptions=["A256GCM"])
 
     def test_nested_refused(self) -> None:
         """A nested JWT must go through ``decode_nested``, which checks the signature."""
@@ -97,28 +97,32 @@ class TestEncrypted:
             CLAIMS, signing_key("ES256"), key, key_alg="A256KW", enc="A256GCM"
         )
         with pytest.raises(MalformedJWTError, match="nested"):
-            jwt.decrypt(token, key, algorithms=["A256KW"], encryptions=["A256GCM"])
+            jwt.decrypt(token, key, key_algorithms=["A256KW"], encryptions=["A256GCM"])
 
     def test_plaintext_not_an_object(self) -> None:
         """The plaintext must be a JSON object."""
         key = Key.generate("A256KW")
         token = jwe.encrypt_compact(b"[1]", key, alg="A256KW", enc="A256GCM")
         with pytest.raises(MalformedJWTError):
-            jwt.decrypt(token, key, algorithms=["A256KW"], encryptions=["A256GCM"])
+            jwt.decrypt(token, key, key_algorithms=["A256KW"], encryptions=["A256GCM"])
 
     def test_encrypt_refuses_nested_cty(self) -> None:
         """``encrypt`` does not label plain claims as a nested JWT."""
         with pytest.raises(ValueError, match="encode_nested"):
             jwt.encrypt(
-                CLAIMS, Key.generate("A256KW"), alg="A256KW", enc="A256GCM", headers={"cty": "JWT"}
+                CLAIMS,
+                Key.generate("A256KW"),
+                key_alg="A256KW",
+                enc="A256GCM",
+                headers={"cty": "JWT"},
             )
 
     def test_algorithms_enforced(self) -> None:
         """The key management allow-list is enforced."""
         key = Key.generate("A256KW")
-        token = jwt.encrypt(CLAIMS, key, alg="A256KW", enc="A256GCM")
+        token = jwt.encrypt(CLAIMS, key, key_alg="A256KW", enc="A256GCM")
         with pytest.raises(AlgorithmNotAllowedError):
-            jwt.decrypt(token, key, algorithms=["A128KW"], encryptions=["A256GCM"])
+            jwt.decrypt(token, key, key_algorithms=["A128KW"], encryptions=["A256GCM"])
 
 
 def _nested(claims: dict[str, Any], **kwargs: Any) -> tuple[str, Key]:

@@ -135,7 +135,7 @@ class TestArbitraryInput:
         """``decode``, ``decrypt``, ``decode_unsecured``, ``unverified`` on junk."""
         calls: list[Callable[[], object]] = [
             lambda: jwt.decode(token, hs256(), algorithms=["HS256"]),
-            lambda: jwt.decrypt(token, hs256(), algorithms=["dir"], encryptions=["A256GCM"]),
+            lambda: jwt.decrypt(token, hs256(), key_algorithms=["dir"], encryptions=["A256GCM"]),
             lambda: jwt.decode_unsecured(token),
             lambda: jwt.unverified(token),
         ]

@@ -115,8 +115,8 @@ class TestLimits:
     """The unverified and unsecured paths parse under the same limits."""
 
     def test_token_type_and_encoding(self) -> None:
-        """Not str/bytes: TypeError; non-ASCII bytes: malformed."""
-        with pytest.raises(TypeError):
+        """Not str/bytes, or non-ASCII bytes: malformed (untrusted input)."""
+        with pytest.raises(MalformedJWTError):
             jwt.unverified(12)  # type: ignore[arg-type]
         with pytest.raises(MalformedJWTError):
             jwt.unverified(b"\xff.a.b")

@@ -7,8 +7,11 @@ import pytest
 from jotkit import errors
 from jotkit.errors import (
     AlgorithmNotAllowedError,
+    CertificateError,
     ClaimsError,
     DecryptionError,
+    DisclosureError,
+    DPoPProofError,
     ExceededLimitError,
     ExpiredError,
     InvalidClaimError,
@@ -16,6 +19,7 @@ from jotkit.errors import (
     InvalidSignatureError,
     JotkitError,
     KeyNotFoundError,
+    KeySetUnavailableError,
     MalformedError,
     MalformedJWEError,
     MalformedJWSError,
@@ -23,6 +27,8 @@ from jotkit.errors import (
     MissingClaimError,
     MultipleKeysMatchedError,
     NotYetValidError,
+    ReplayError,
+    ReplayStoreUnavailableError,
     SecurityWarning,
     UnsupportedAlgorithmError,
     VerificationError,
@@ -49,6 +55,12 @@ CODES: dict[type[JotkitError], str] = {
     NotYetValidError: "not_yet_valid",
     MissingClaimError: "missing_claim",
     InvalidClaimError: "invalid_claim",
+    DisclosureError: "invalid_disclosure",
+    CertificateError: "invalid_certificate",
+    KeySetUnavailableError: "key_set_unavailable",
+    ReplayStoreUnavailableError: "replay_store_unavailable",
+    ReplayError: "replayed",
+    DPoPProofError: "invalid_dpop_proof",
 }
 
 PARENTS: dict[type[JotkitError], type[Exception]] = {
@@ -71,6 +83,12 @@ PARENTS: dict[type[JotkitError], type[Exception]] = {
     NotYetValidError: ClaimsError,
     MissingClaimError: ClaimsError,
     InvalidClaimError: ClaimsError,
+    DisclosureError: MalformedError,
+    CertificateError: InvalidKeyError,
+    KeySetUnavailableError: JotkitError,
+    ReplayStoreUnavailableError: JotkitError,
+    ReplayError: ClaimsError,
+    DPoPProofError: ClaimsError,
 }
 
 _IDS = [cls.__name__ for cls in CODES]
@@ -162,13 +180,36 @@ class TestMessages:
         ids=lambda c: c.__name__,
     )
     def test_claims_errors_carry_the_claim(self, cls: type[ClaimsError]) -> None:
-        """Claim errors name the claim, and the claim is keyword-only and required."""
+        """Claim errors name the claim (keyword-only); an application's own check can
+        raise one with a message alone."""
         err = cls(claim="exp")
         assert err.claim == "exp"
         assert err.message == cls.default_message
         assert cls("too old", claim="iat").message == "too old"
+        own = cls("the tenant is suspended")
+        assert own.message == "the tenant is suspended"
+        assert isinstance(own, JotkitError)
         with pytest.raises(TypeError):
-            cls("no claim")  # type: ignore[call-arg]
+            cls("message", "exp")  # type: ignore[call-arg]
+
+    def test_expired_error_says_by_how_much(self) -> None:
+        """ExpiredError carries exp, now and leeway; decode fills them and the message
+        says how long ago the token expired."""
+        from jotkit import Key, jwt
+
+        key = Key.from_secret(b"k" * 32)
+        token = jwt.encode({"exp": 1000}, key, alg="HS256")
+        with pytest.raises(ExpiredError) as info:
+            jwt.decode(token, key, algorithms=["HS256"], now=1090, leeway=30)
+        assert (info.value.exp, info.value.now, info.value.leeway) == (1000, 1090, 30)
+        assert info.value.claim == "exp"
+        assert "60 s ago" in info.value.message
+        assert "leeway of 30 s" in info.value.message
+        token = jwt.encode({"iat": 1000}, key, alg="HS256")
+        with pytest.raises(ExpiredError) as info:
+            jwt.decode(token, key, algorithms=["HS256"], now=1500, max_age=100)
+        assert (info.value.exp, info.value.claim) == (1100, "iat")
+        assert "400 s ago" in info.value.message
 
     def test_errors_are_catchable_as_jotkit_error(self) -> None:
         """``except JotkitError`` catches every subclass."""

@@ -127,11 +127,33 @@ class TestMalformed:
         with pytest.raises(MalformedJWSError):
             verify_compact(token, SECRET, algorithms=["HS256"])
 
-    @pytest.mark.parametrize("token", [123, None, ["a.b.c"]], ids=["int", "none", "list"])
+    @pytest.mark.parametrize(
+        "token",
+        [123, None, ["a.b.c"], {"token": "a.b.c"}, memoryview(b"a.b.c"), 1.5],
+        ids=["int", "none", "list", "dict", "memoryview", "float"],
+    )
     def test_token_type(self, token: Any) -> None:
-        """A token that is not str or bytes is a caller mistake."""
-        with pytest.raises(TypeError):
+        """A token of the wrong type is untrusted input (a JSON body chooses the type of
+        its value): a MalformedJWSError naming the type, never a TypeError."""
+        with pytest.raises(MalformedJWSError, match="str or bytes"):
             verify_compact(token, SECRET, algorithms=["HS256"])
+
+    @pytest.mark.parametrize(
+        ("token", "said"),
+        [
+            ("Bearer {t}", "starts with 'Bearer'"),
+            ("bearer {t}", "starts with 'bearer'"),
+            ("DPoP {t}", "starts with 'DPoP'"),
+            ("{t}\n", "white space"),
+            (" {t}", "white space"),
+        ],
+        ids=["Bearer", "bearer", "DPoP", "newline", "space"],
+    )
+    def test_common_slips_are_named(self, token: str, said: str) -> None:
+        """An Authorization scheme left in front, or a newline from a file, is named
+        in the error rather than reported as bad base64."""
+        with pytest.raises(MalformedJWSError, match=said):
+            verify_compact(token.format(t=_token()), SECRET, algorithms=["HS256"])
 
 
 class TestLimits:

@@ -340,10 +340,21 @@ class TestSelectKey:
 
     @pytest.mark.parametrize(
         "key",
-        ["secret", 42, None, ["k"], {"kty": "oct"}],
-        ids=["str", "int", "none", "list", "jwk-dict"],
+        [42, None, ["k"], {"kty": "oct"}],
+        ids=["int", "none", "list", "jwk-dict"],
     )
     def test_unsupported_type(self, key: Any) -> None:
-        """A str (never sniffed), a dict or other objects are TypeError."""
+        """A dict or other objects are TypeError."""
         with pytest.raises(TypeError, match="unsupported key type"):
             select_key(key, {}, "verify", HS256)
+
+    def test_str_secret_names_the_way_out(self) -> None:
+        """A str is never sniffed: the error names Key.from_secret and allow_weak."""
+        with pytest.raises(TypeError, match=r"Key\.from_secret.*allow_weak=True"):
+            select_key("your-256-bit-secret", {}, "verify", HS256)  # type: ignore[arg-type]
+
+    def test_pem_str_points_to_from_pem(self) -> None:
+        """A PEM given as str points to Key.from_pem."""
+        pem = "-----BEGIN PUBLIC KEY-----\nMFkw...\n-----END PUBLIC KEY-----\n"
+        with pytest.raises(TypeError, match=r"Key\.from_pem"):
+            select_key(pem, {}, "verify", HS256)  # type: ignore[arg-type]

@@ -15,7 +15,6 @@ from __future__ import annotations
 import hmac as _hmac
 import struct
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import partial
 from types import MappingProxyType
 from typing import Protocol
@@ -25,6 +24,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.padding import PKCS7
 
+from .._frozen import Frozen
 from ..errors import DecryptionError
 from ._base import KeyRequirement, Operation
 from ._sig import constant_time_equal as constant_time_equal
@@ -49,8 +49,7 @@ class ContentCipher(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
-class ContentEncryption:
+class ContentEncryption(Frozen):
     """One JWE ``enc``: an AEAD over (CEK, IV, plaintext, AAD).
 
     Attributes:
@@ -70,6 +69,8 @@ class ContentEncryption:
     tag_bytes: int
     requirement: KeyRequirement
     cipher: Callable[[bytes], ContentCipher]
+
+    __slots__ = ("cek_bits", "cipher", "iv_bytes", "name", "requirement", "tag_bytes")
 
     def encrypt(self, cek: bytes, iv: bytes, plaintext: bytes, aad: bytes) -> tuple[bytes, bytes]:
         """Return (ciphertext, tag). Raises ``ValueError`` on a CEK or IV of the wrong length."""

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 
 from cryptography.hazmat.primitives.keywrap import (
     InvalidUnwrap,
@@ -21,6 +20,7 @@ from cryptography.hazmat.primitives.keywrap import (
 )
 
 from .._b64 import b64decode
+from .._frozen import Frozen
 from ..errors import DecryptionError, MalformedError
 from ._base import KeyRequirement, Operation
 from ._content import ContentEncryption
@@ -47,8 +47,8 @@ DERIVE_OPS: Mapping[Operation, frozenset[str]] = MappingProxyType(
 )
 
 
-class Wrapped(NamedTuple):
-    """What key management produced for one recipient (an immutable named tuple).
+class Wrapped(Frozen):
+    """What key management produced for one recipient.
 
     Attributes:
         cek: the content encryption key.
@@ -60,6 +60,8 @@ class Wrapped(NamedTuple):
     cek: bytes
     encrypted_key: bytes
     header: Mapping[str, Any]
+
+    __slots__ = ("cek", "encrypted_key", "header")
 
 
 class WrapFunction(Protocol):
@@ -104,8 +106,7 @@ class UnwrapFunction(Protocol):
     ) -> bytes: ...
 
 
-@dataclass(frozen=True, slots=True)
-class KeyManagement:
+class KeyManagement(Frozen):
     """One JWE ``alg``: how the CEK reaches the recipient, and which keys fit.
 
     Attributes:
@@ -125,6 +126,8 @@ class KeyManagement:
     direct: bool
     wrap: WrapFunction
     unwrap: UnwrapFunction
+
+    __slots__ = ("direct", "name", "opt_in", "requirement", "unwrap", "wrap")
 
 
 def requirement(

@@ -116,21 +116,23 @@ def encrypt_compact(
     return b".".join((*segments, b64encode(ciphertext), b64encode(tag))).decode("ascii")
 
 
-def _text(token: str | bytes, limits: Limits) -> str:
+def _text(token: object, limits: Limits) -> str:
     if isinstance(token, bytes | bytearray):
         try:
             token = bytes(token).decode("ascii")
         except UnicodeDecodeError:
             raise MalformedJWEError("a compact JWE is ASCII") from None
     elif not isinstance(token, str):
-        raise TypeError("token must be str or bytes")
+        # The token's type is the sender's choice too (a JSON body's number), so this is
+        # a rejection, not a caller's TypeError. memoryview is refused like any other.
+        raise MalformedJWEError(f"a token is a str or bytes, not {type(token).__name__}")
     if len(token) > limits.max_token_size:
         raise ExceededLimitError("the token is too large")
     return token
 
 
 def _decrypt(
-    token: str | bytes,
+    token: object,
     key: KeyLike,
     algorithms: Mapping[str, KeyManagement],
     encryptions: Mapping[str, ContentEncryption],
@@ -188,7 +190,8 @@ class CompactDecrypter:
         """Decrypt one compact JWE.
 
         Raises:
-            MalformedJWEError, ExceededLimitError: the token is not a well-formed JWE.
+            MalformedJWEError, ExceededLimitError: the token is not a well-formed JWE
+                (nor str or bytes: its type is untrusted input too).
             AlgorithmNotAllowedError, UnsupportedAlgorithmError: its alg/enc/zip is not
                 allowed.
             KeyNotFoundError, MultipleKeysMatchedError, InvalidKeyError: no fitting key.
@@ -216,7 +219,8 @@ def decrypt_compact(
     For many tokens with the same key, :class:`CompactDecrypter` does the set-up once.
 
     Raises:
-        MalformedJWEError, ExceededLimitError: the token is not a well-formed JWE.
+        MalformedJWEError, ExceededLimitError: the token is not a well-formed JWE (nor str
+            or bytes: its type is untrusted input too).
         AlgorithmNotAllowedError, UnsupportedAlgorithmError: its alg/enc/zip is not allowed.
         KeyNotFoundError, MultipleKeysMatchedError, InvalidKeyError: no single fitting key.
         DecryptionError: decryption failed (one message, whatever the cause).

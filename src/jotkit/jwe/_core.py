@@ -15,6 +15,7 @@ from typing import Any
 from .. import _json
 from .._b64 import b64encode
 from .._limits import Limits
+from .._lru import LRU
 from ..errors import DecryptionError
 from ..jwa import ContentEncryption, KeyManagement
 from ..jwk import Key
@@ -22,6 +23,7 @@ from ._header import PER_MESSAGE
 from ._zip import inflate
 
 __all__ = [
+    "PROTECTED_CACHE_SIZE",
     "build_header",
     "encode_protected",
     "new_cek",
@@ -95,9 +97,9 @@ def new_cek(enc: ContentEncryption, fixed: bytes | None) -> bytes:
 
 
 # Protected headers of strings repeat from message to message: each is serialized once
-# and kept in a small bounded cache (headers with per-message values are never kept).
-_PROTECTED: dict[tuple[tuple[str, Any], ...], bytes] = {}
-_CACHE_SIZE = 64
+# and kept in a small bounded LRU (headers with per-message values are never kept).
+PROTECTED_CACHE_SIZE = 64
+_PROTECTED: LRU[tuple[tuple[str, Any], ...], bytes] = LRU(PROTECTED_CACHE_SIZE)
 
 
 def encode_protected(header: Mapping[str, Any]) -> bytes:
@@ -115,9 +117,7 @@ def encode_protected(header: Mapping[str, Any]) -> bytes:
     # Only all-string headers are kept: 1 == True == 1.0 would let a cached serialization
     # of one stand for another, but no non-string ever equals a string.
     if all(type(value) is str for _, value in items):
-        if len(_PROTECTED) >= _CACHE_SIZE:
-            _PROTECTED.pop(next(iter(_PROTECTED), ()), None)
-        _PROTECTED[items] = encoded
+        _PROTECTED.put(items, encoded)
     return encoded
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from .. import _json
 from .._b64 import b64decode
 from .._limits import Limits
+from .._lru import LRU
 from ..errors import (
     AlgorithmNotAllowedError,
     ExceededLimitError,
@@ -27,6 +28,7 @@ from ..errors import (
 from ..jwa import CONTENT_ENCRYPTIONS, KEY_MANAGEMENT, ContentEncryption, KeyManagement
 
 __all__ = [
+    "CACHE_SIZE",
     "PER_MESSAGE",
     "UNDERSTOOD_CRITICAL",
     "allowed_algorithms",
@@ -68,19 +70,13 @@ _REGISTERED = frozenset(
 
 
 # Allow-lists and flat protected headers repeat from call to call: both are resolved once
-# and kept in small bounded caches (an attacker can only evict entries, never grow them).
-_CACHE_SIZE = 256
-_ALLOW_CACHE: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
-_HEADER_CACHE: dict[str, dict[str, Any]] = {}
+# and kept in small bounded LRUs (an attacker can only evict entries, never grow them).
+CACHE_SIZE = 256
+_ALLOW_CACHE: LRU[tuple[str, tuple[str, ...]], dict[str, Any]] = LRU(CACHE_SIZE)
+_HEADER_CACHE: LRU[str, dict[str, Any]] = LRU(CACHE_SIZE)
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 #: Header parameters whose values differ in every message (never worth caching).
 PER_MESSAGE = frozenset({"epk", "iv", "tag", "p2s"})
-
-
-def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
-    if len(cache) >= _CACHE_SIZE:
-        cache.pop(next(iter(cache), None), None)
-    cache[key] = value
 
 
 def _allow_list(names: Collection[str], table: Mapping[str, Any], what: str) -> dict[str, Any]:
@@ -101,7 +97,7 @@ def _allow_list(names: Collection[str], table: Mapping[str, Any], what: str) -> 
         if descriptor is None:
             raise ValueError(f"unknown JWE algorithm {name!r} in {what}")
         resolved[name] = descriptor
-    _remember(_ALLOW_CACHE, (what, names), resolved)
+    _ALLOW_CACHE.put((what, names), resolved)
     return resolved
 
 
@@ -149,7 +145,7 @@ def decode_protected(segment: str, limits: Limits) -> dict[str, Any]:
     # Only flat headers without per-message values (epk, iv, tag, p2s) are kept: their
     # copies share no mutable value, depth 1 passes any depth limit, and they repeat.
     if PER_MESSAGE.isdisjoint(header) and all(type(v) in _SCALARS for v in header.values()):
-        _remember(_HEADER_CACHE, segment, header)
+        _HEADER_CACHE.put(segment, header)
         return dict(header)
     return header
 

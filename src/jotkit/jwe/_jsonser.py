@@ -191,10 +191,14 @@ def _member(obj: Mapping[str, Any], name: str, *, required: bool = False) -> str
     return value
 
 
-def _object(obj: Mapping[str, Any], name: str) -> dict[str, Any]:
+def _unprotected(obj: Mapping[str, Any], name: str, limits: Limits) -> dict[str, Any]:
+    """The shared (``unprotected``) or a per-recipient (``header``) unprotected header."""
     value = obj.get(name, {})
     if not isinstance(value, dict):
         raise MalformedJWEError(f"{name!r} must be a JSON object")
+    # Capped like a protected header, also when the caller parsed the JSON itself.
+    if value:
+        _json.check_parsed(value, limits.max_header_size, limits.max_depth, f"the JWE's {name!r}")
     return value
 
 
@@ -214,23 +218,32 @@ def _recipients(obj: Mapping[str, Any], limits: Limits) -> list[tuple[dict[str, 
         if not isinstance(entry, dict):
             raise MalformedJWEError("a recipient must be a JSON object")
         encrypted_key = _member(entry, "encrypted_key") or ""
-        parsed.append((_object(entry, "header"), b64decode(encrypted_key, MalformedJWEError)))
+        own = _unprotected(entry, "header", limits)
+        parsed.append((own, b64decode(encrypted_key, MalformedJWEError)))
     return parsed
 
 
-def _parse(jwe: Mapping[str, Any] | str | bytes, limits: Limits) -> _Parsed:
-    if isinstance(jwe, str | bytes):
+def _parse(jwe: object, limits: Limits) -> _Parsed:
+    if isinstance(jwe, str | bytes | bytearray):
         if len(jwe) > limits.max_token_size:
             raise ExceededLimitError("the JWE is too large")
-        jwe = _json.loads(jwe, max_size=limits.max_token_size, error=MalformedJWEError)
+        jwe = _json.loads(
+            jwe if isinstance(jwe, str) else bytes(jwe),
+            max_size=limits.max_token_size,
+            max_depth=limits.max_depth,
+            error=MalformedJWEError,
+        )
     if not isinstance(jwe, Mapping):
-        raise MalformedJWEError("a JWE JSON serialization is a JSON object")
+        # The token's type is the sender's choice too (a JSON body's number): a rejection.
+        raise MalformedJWEError(
+            f"a JWE JSON serialization is a JSON object, not {type(jwe).__name__}"
+        )
     protected_b64 = _member(jwe, "protected") or ""
     aad = _member(jwe, "aad")
     return _Parsed(
         protected_b64=protected_b64,
         protected=decode_protected(protected_b64, limits) if protected_b64 else {},
-        shared=_object(jwe, "unprotected"),
+        shared=_unprotected(jwe, "unprotected", limits),
         aad=None if aad is None else b64decode(aad, MalformedJWEError),
         iv=b64decode(_member(jwe, "iv") or "", MalformedJWEError),
         ciphertext=b64decode(_member(jwe, "ciphertext", required=True) or "", MalformedJWEError),
@@ -240,7 +253,7 @@ def _parse(jwe: Mapping[str, Any] | str | bytes, limits: Limits) -> _Parsed:
 
 
 def decrypt_json(
-    jwe: Mapping[str, Any] | str | bytes,
+    jwe: Mapping[str, Any] | str | bytes | bytearray,
     key: KeyLike,
     *,
     algorithms: Collection[str],
@@ -254,8 +267,16 @@ def decrypt_json(
     ``recipient``. A recipient that fits a key but fails to decrypt does not stop the
     others (RFC 7516 5.2 step 6), and never tells why it failed.
 
+    ``jwe`` is the JSON text (``str``, ``bytes``, ``bytearray``) or the object a caller
+    parsed. ``limits`` caps the text (``max_token_size``, ``max_depth``), the protected
+    header, and the shared ``unprotected`` and each per-recipient ``header``
+    (``max_header_size`` bytes as compact JSON, ``max_depth`` deep, also in an object
+    the caller parsed), the number of recipients (``max_signatures``), PBES2 ``p2c`` and
+    the decompressed size.
+
     Raises:
-        MalformedJWEError, ExceededLimitError: not a well-formed JWE JSON serialization.
+        MalformedJWEError, ExceededLimitError: not a well-formed JWE JSON serialization
+            (``jwe`` of another type included: it is untrusted input too).
         AlgorithmNotAllowedError, UnsupportedAlgorithmError: the ``enc``, or every
             recipient's ``alg``, is not allowed.
         KeyNotFoundError, InvalidKeyError: no recipient had a fitting key.

@@ -17,35 +17,17 @@ revoked key) is obeyed at its next answer.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol, TypeAlias, runtime_checkable
+from typing import TYPE_CHECKING, Any, TypeAlias
 
+from .. import _json
 from ..jwa import Operation
 from ._key import AlgorithmDescriptor, Key
 from ._keyset import KeySet
 
-__all__ = ["FixedKey", "KeyCallback", "KeyLike", "KeySource", "key_source", "select_key"]
+if TYPE_CHECKING:
+    from ._protocol import KeySource
 
-
-@runtime_checkable
-class KeySource(Protocol):
-    """Where the key for a token comes from: a sync and an awaitable look-up."""
-
-    def key_for(
-        self, header: Mapping[str, Any], op: Operation, descriptor: AlgorithmDescriptor
-    ) -> Key:
-        """The one key for a token with ``header``, checked to fit ``op`` and ``descriptor``.
-
-        Raises:
-            KeyNotFoundError, MultipleKeysMatchedError, InvalidKeyError,
-            AlgorithmNotAllowedError, KeySetUnavailableError: no single fitting key.
-        """
-        ...
-
-    async def key_for_async(
-        self, header: Mapping[str, Any], op: Operation, descriptor: AlgorithmDescriptor
-    ) -> Key:
-        """:meth:`key_for` without blocking an event loop (sources doing I/O await it)."""
-        ...
+__all__ = ["FixedKey", "KeyCallback", "KeyLike", "is_key_source", "key_source", "select_key"]
 
 
 #: What the public API accepts as a key.
@@ -79,7 +61,9 @@ class KeyCallback:
     """A source that asks a caller's function ``(header) -> Key | bytes`` per token.
 
     The function runs synchronously in both look-ups; a function that does I/O belongs
-    in a source of its own with a real ``key_for_async``.
+    in a source of its own with a real ``key_for_async``. It is given a copy of the
+    header: a function that changes what it was given cannot change the token's header
+    as the verifier returns or caches it.
     """
 
     __slots__ = ("function",)
@@ -90,7 +74,7 @@ class KeyCallback:
     def key_for(
         self, header: Mapping[str, Any], op: Operation, descriptor: AlgorithmDescriptor
     ) -> Key:
-        result = self.function(header)
+        result = self.function(_json.copy_json(header))
         if isinstance(result, Key):
             result.check(op, descriptor)
             return result
@@ -121,11 +105,17 @@ def key_source(key: KeyLike) -> KeySource:
         return key
     if isinstance(key, bytes | bytearray):
         return FixedKey(Key.from_secret(bytes(key)))
-    if isinstance(key, KeySource):
-        return key
+    if is_key_source(key):
+        return key  # type: ignore[return-value]
     if callable(key):
         return KeyCallback(key)
     raise TypeError(_unsupported(key))
+
+
+def is_key_source(obj: object) -> bool:
+    """Whether ``obj`` offers both look-ups of :class:`KeySource` (duck typing: a
+    runtime-checkable Protocol would cost ``import jotkit`` a millisecond)."""
+    return callable(getattr(obj, "key_for", None)) and callable(getattr(obj, "key_for_async", None))
 
 
 def _unsupported(key: object) -> str:

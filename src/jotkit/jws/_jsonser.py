@@ -7,7 +7,6 @@ and every signature must agree on ``b64`` (RFC 7797 section 3).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,15 +26,6 @@ from ._result import VerifiedJWS
 from ._sign import build_header, signing_key
 
 __all__ = ["Signer", "sign_json", "verify_json"]
-
-# Measures an unprotected header as the JSON it came from. Unlike _json.dumps it takes
-# every value a JSON parser yields: a lone surrogate from a "\ud800" escape, and NaN in
-# a dict the caller parsed leniently (a crash there is a crash on untrusted input).
-_MEASURE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
-
-
-def _json_size(value: Mapping[str, Any]) -> int:
-    return len(_MEASURE.encode(value).encode("utf-8", "surrogatepass"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,8 +122,10 @@ def _parse_entry(entry: Any, limits: Limits) -> tuple[str, dict[str, Any], dict[
     if not isinstance(unprotected, dict):
         raise MalformedJWSError("'header' must be an object")
     protected = decode_header(protected_b64, limits) if protected_b64 else {}
-    if unprotected and _json_size(unprotected) > limits.max_header_size:
-        raise ExceededLimitError("an unprotected JWS header is too large")
+    if unprotected:
+        _json.check_parsed(
+            unprotected, limits.max_header_size, limits.max_depth, "an unprotected JWS header"
+        )
     if protected.keys() & unprotected.keys():
         raise MalformedJWSError("protected and unprotected headers share a member")
     if not protected and not unprotected:
@@ -142,7 +134,7 @@ def _parse_entry(entry: Any, limits: Limits) -> tuple[str, dict[str, Any], dict[
 
 
 def verify_json(
-    jws: Mapping[str, Any] | str | bytes,
+    jws: Mapping[str, Any] | str | bytes | bytearray,
     key: KeyLike,
     *,
     algorithms: Collection[str] | None = None,
@@ -154,8 +146,15 @@ def verify_json(
     Every entry must be well-formed; entries whose ``alg`` is not allowed or that no key
     fits are skipped. The result's ``index`` says which signature verified.
 
+    ``jws`` is the JSON text (``str``, ``bytes``, ``bytearray``) or the object a caller
+    parsed. ``limits`` caps the text (``max_token_size``, ``max_depth``), each protected
+    header, each unprotected ``header`` (``max_header_size`` bytes as compact JSON,
+    ``max_depth`` deep, also in an object the caller parsed), the number of signatures
+    (``max_signatures``) and the payload.
+
     Raises:
-        MalformedJWSError, ExceededLimitError: not a well-formed JWS JSON serialization.
+        MalformedJWSError, ExceededLimitError: not a well-formed JWS JSON serialization
+            (``jws`` of another type included: it is untrusted input too).
         AlgorithmNotAllowedError, KeyNotFoundError, InvalidKeyError: no signature could be
             checked (the error of the last one).
         InvalidSignatureError: no signature verified.
@@ -166,17 +165,18 @@ def verify_json(
             raise ValueError("pass algorithms=[...], or a Key bound to one alg")
         algorithms = [bound]
     allowed = allowed_algorithms(algorithms)
-    if isinstance(jws, str | bytes):
+    if isinstance(jws, str | bytes | bytearray):
         if len(jws) > limits.max_token_size:
             raise ExceededLimitError("the JWS is too large")
         jws = _json.loads(
-            jws,
+            jws if isinstance(jws, str) else bytes(jws),
             max_size=limits.max_token_size,
             max_depth=limits.max_depth,
             error=MalformedJWSError,
         )
     if not isinstance(jws, Mapping):
-        raise MalformedJWSError("a JWS JSON serialization is an object")
+        # The token's type is the sender's choice too (a JSON body's number): a rejection.
+        raise MalformedJWSError(f"a JWS JSON serialization is an object, not {type(jws).__name__}")
     parsed = [_parse_entry(entry, limits) for entry in _entries(jws, limits)]
     b64_values = {check_crit(protected, unprotected) for _, protected, unprotected, _ in parsed}
     if len(b64_values) != 1:

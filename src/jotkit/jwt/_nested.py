@@ -17,12 +17,13 @@ from ..jwk import Key, KeyLike
 from ._encode import encode
 from ._encrypted import is_nested
 from ._parse import JWE_SEGMENTS, compact_text
+from ._policy import ClaimsPolicy, with_policy_docs
 from ._verifier import Verifier
 
 if TYPE_CHECKING:
-    from datetime import timedelta
+    from typing_extensions import Unpack
 
-    from ._numeric import Now
+    from ._policy import PolicyArgs
 
 __all__ = ["decode_nested", "encode_nested"]
 
@@ -71,6 +72,7 @@ def encode_nested(
     )
 
 
+@with_policy_docs
 def decode_nested(
     token: str | bytes,
     decryption_key: KeyLike,
@@ -79,30 +81,24 @@ def decode_nested(
     algorithms: Collection[str],
     key_algorithms: Collection[str],
     encryptions: Collection[str],
-    issuer: str | Collection[str] | None = None,
-    audience: str | Collection[str] | None = None,
-    subject: str | None = None,
-    leeway: float | timedelta = 0,
-    max_age: float | timedelta | None = None,
-    required: Collection[str] = (),
-    typ: str | None = None,
-    checks: Mapping[str, Any] | None = None,
-    now: Now | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    policy: ClaimsPolicy | None = None,
+    **options: Unpack[PolicyArgs],
 ) -> dict[str, Any]:
     """Decrypt a nested JWT, verify the inner JWS and validate its claims.
 
     Args:
         token: the compact JWE.
         decryption_key: the recipient's private key (or oct key).
-        verification_key: the issuer's key (or key set) for the inner signature.
+        verification_key: the issuer's key source for the inner signature.
         algorithms: the accepted inner JWS algorithms.
         key_algorithms: the accepted JWE key management algorithms.
         encryptions: the accepted JWE ``enc`` values.
-        issuer, audience, subject, leeway, max_age, required, typ, checks, now: the
-            claims policy of :func:`~jotkit.jwt.decode`; ``typ`` applies to the inner
-            header.
         limits: input size limits, for both layers.
+        policy: a prepared :class:`ClaimsPolicy`, instead of its keywords.
+        **options: the claims policy.
+
+    The policy's ``typ`` applies to the inner header.
 
     Raises:
         MalformedJWTError: not a compact JWE, no ``cty: "JWT"``, or an inner token that
@@ -115,18 +111,7 @@ def decode_nested(
         TypeError, ValueError: invalid arguments.
     """
     verifier = Verifier(
-        verification_key,
-        algorithms=algorithms,
-        issuer=issuer,
-        audience=audience,
-        subject=subject,
-        leeway=leeway,
-        max_age=max_age,
-        required=required,
-        typ=typ,
-        checks=checks,
-        now=now,
-        limits=limits,
+        verification_key, algorithms=algorithms, limits=limits, policy=policy, **options
     )
     text = compact_text(token, limits, JWE_SEGMENTS)
     from .. import jwe  # deferred: JWE stays out of `import jotkit`

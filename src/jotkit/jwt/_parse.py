@@ -33,13 +33,13 @@ def compact_text(token: object, limits: Limits, segments: int) -> str:
     """Return ``token`` as text after checking it is a compact token of ``segments`` parts.
 
     Raises:
-        TypeError: ``token`` is not str or bytes.
         ExceededLimitError: the token is too large.
-        MalformedJWTError: another serialization (JSON, JWS for JWE, JWE for JWS).
+        MalformedJWTError: another serialization (JSON, JWS for JWE, JWE for JWS), or
+            not a str or bytes (a JSON body chooses its value's type: untrusted input).
     """
     if not isinstance(token, str):
         if not isinstance(token, bytes | bytearray):
-            raise TypeError("token must be str or bytes")
+            raise MalformedJWTError(f"a token is a str or bytes, not {type(token).__name__}")
         try:
             token = bytes(token).decode("ascii")
         except UnicodeDecodeError:

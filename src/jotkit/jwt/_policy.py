@@ -21,13 +21,68 @@ from ._numeric import make_clock, seconds
 
 if TYPE_CHECKING:
     from datetime import timedelta
+    from typing import TypedDict, TypeVar
+
+    from typing_extensions import Unpack
 
     from ._numeric import Now
 
-__all__ = ["ClaimsPolicy"]
+    _T = TypeVar("_T")
+
+    # A typing-only class: at run time a TypedDict costs a compile of each annotation
+    # (about 1 ms of ``import jotkit``), and nothing but the type checker reads it.
+    class PolicyArgs(TypedDict, total=False):
+        """The claims-policy keywords every verifying entry point takes (``**PolicyArgs``).
+
+        The one list of their names and types; :data:`POLICY_DOCS` says what each means
+        and :class:`ClaimsPolicy` gives the defaults and validates them.
+        """
+
+        issuer: str | Collection[str] | None
+        audience: str | Collection[str] | None
+        subject: str | None
+        leeway: float | timedelta
+        max_age: float | timedelta | None
+        required: Collection[str]
+        typ: str | None
+        checks: Mapping[str, Any] | None
+        now: Now | None
+
+
+__all__ = ["POLICY_DOCS", "ClaimsPolicy", "with_policy_docs"]
 
 
 _EMPTY: frozenset[str] = frozenset()
+
+
+#: What each policy keyword means, in :class:`PolicyArgs` order: the text ``help()`` shows
+#: for every entry point that takes them (``tests/jwt/test_policy_args.py`` keeps the
+#: two lists equal).
+POLICY_DOCS: dict[str, str] = {
+    "issuer": "the accepted ``iss`` (a string or a collection), compared for equality.",
+    "audience": "the accepted audiences, one of which ``aud`` must hold (None: no aud).",
+    "subject": "the exact ``sub`` required.",
+    "leeway": "clock skew allowed, in seconds or as a ``timedelta`` (default 0).",
+    "max_age": "the oldest ``iat`` accepted, in seconds or as a ``timedelta``.",
+    "required": "claims that must be present.",
+    "typ": "the header ``typ`` required (case-insensitive, ``application/`` optional).",
+    "checks": "claim name -> expected value, or a predicate on the claim's value.",
+    "now": "the time to check at (NumericDate, aware datetime, callable; None: clock).",
+}
+
+_MARKER = "        **options: the claims policy.\n"
+
+
+def with_policy_docs(function: _T) -> _T:
+    """Write the policy keywords, each with its meaning, where ``function``'s docstring
+    says ``**options: the claims policy.``, so that ``help()`` lists every keyword."""
+    doc = function.__doc__ or ""
+    if _MARKER not in doc:
+        raise AssertionError(f"{function!r}: no policy marker in the docstring")
+    entries = "".join(f"            {name}: {text}\n" for name, text in POLICY_DOCS.items())
+    head = "        **options: the claims-policy keywords (or ``policy=ClaimsPolicy(...)``):\n"
+    function.__doc__ = doc.replace(_MARKER, head + entries)
+    return function
 
 
 def _names(value: object, what: str) -> frozenset[str]:
@@ -69,6 +124,9 @@ def _checks(checks: Mapping[str, Any] | None) -> tuple[tuple[str, Any, bool], ..
 class ClaimsPolicy(Frozen):
     """The rules a JWT's claims must meet, normalised at construction.
 
+    Built from the keywords of :class:`PolicyArgs` (see :data:`POLICY_DOCS`); every
+    verifying entry point takes the same keywords, or one ``policy=ClaimsPolicy(...)``.
+
     Attributes:
         issuer: accepted ``iss`` values (equality only), or None for no check.
         audience: accepted audiences; the token's ``aud`` must contain one. None means
@@ -104,32 +162,30 @@ class ClaimsPolicy(Frozen):
         "typ",
     )
 
-    def __init__(
-        self,
-        *,
-        issuer: str | Collection[str] | None = None,
-        audience: str | Collection[str] | None = None,
-        subject: str | None = None,
-        leeway: float | timedelta = 0,
-        max_age: float | timedelta | None = None,
-        required: Collection[str] = (),
-        typ: str | None = None,
-        checks: Mapping[str, Any] | None = None,
-        now: Now | None = None,
-    ) -> None:
-        """Normalise the policy arguments.
+    def __init__(self, **options: Unpack[PolicyArgs]) -> None:
+        """Normalise the policy keywords (:class:`PolicyArgs`); absent ones take defaults.
 
         Raises:
-            TypeError, ValueError: an argument of the wrong type or value.
+            TypeError, ValueError: an unknown keyword, or one of the wrong type or value.
         """
+        for name in options:
+            if name not in POLICY_DOCS:
+                raise TypeError(f"unknown claims-policy argument {name!r}")
+        subject = options.get("subject")
         if subject is not None and not isinstance(subject, str):
             raise TypeError("subject must be a string")
+        typ = options.get("typ")
         if typ is not None and not isinstance(typ, str):
             raise TypeError("typ must be a string such as 'JWT' or 'at+jwt'")
+        leeway = options.get("leeway", 0)
+        max_age = options.get("max_age")
+        required = options.get("required", ())
+        checks = options.get("checks")
+        now = options.get("now")
         # The usual values (a string, zero leeway, nothing else) skip the helpers.
         setattr_ = object.__setattr__
-        setattr_(self, "issuer", _strings(issuer, "issuer"))
-        setattr_(self, "audience", _strings(audience, "audience"))
+        setattr_(self, "issuer", _strings(options.get("issuer"), "issuer"))
+        setattr_(self, "audience", _strings(options.get("audience"), "audience"))
         setattr_(self, "subject", subject)
         zero = type(leeway) is int and leeway == 0
         setattr_(self, "leeway", 0.0 if zero else seconds(leeway, "leeway"))
@@ -139,6 +195,21 @@ class ClaimsPolicy(Frozen):
         setattr_(self, "typ", None if typ is None else media_type(typ))
         setattr_(self, "checks", () if checks is None else _checks(checks))
         setattr_(self, "now", None if now is None else make_clock(now))
+
+    @classmethod
+    def of(cls, policy: ClaimsPolicy | None, options: PolicyArgs) -> ClaimsPolicy:
+        """The policy an entry point was given: ``policy=`` or its keywords, not both.
+
+        Raises:
+            TypeError, ValueError: both given, or an invalid keyword.
+        """
+        if policy is None:
+            return cls(**options)
+        if not isinstance(policy, ClaimsPolicy):
+            raise TypeError("policy must be a ClaimsPolicy")
+        if options:
+            raise TypeError("pass policy=ClaimsPolicy(...) or policy keywords, not both")
+        return policy
 
     def current_time(self) -> float:
         """The time to check a token against, as a NumericDate."""
@@ -238,7 +309,7 @@ class ClaimsPolicy(Frozen):
         leeway = self.leeway
         exp = claims.get("exp")
         if exp is not None and now - leeway >= exp:
-            raise ExpiredError("the token has expired", claim="exp")
+            raise _expired("the token expired", "exp", exp, now, leeway)
         nbf = claims.get("nbf")
         if nbf is not None and now + leeway < nbf:
             raise NotYetValidError("the token is not valid yet", claim="nbf")
@@ -249,6 +320,25 @@ class ClaimsPolicy(Frozen):
             if iat is None:
                 raise MissingClaimError("max_age needs an 'iat' claim", claim="iat")
             if now - leeway - self.max_age > iat:
-                raise ExpiredError("the token is older than max_age", claim="iat")
+                raise _expired("the token passed max_age", "iat", iat, now, leeway, self.max_age)
         if self.checks:
             run_checks(claims, self.checks)
+
+
+def _expired(
+    what: str, claim: str, value: float, now: float, leeway: float, max_age: float = 0.0
+) -> ExpiredError:
+    """An ``ExpiredError`` that says by how much, and carries the figures.
+
+    ``exp`` is ``value`` (the claim) plus ``max_age``; a JSON integer can be too large
+    for a float (an ``iat`` of -10**400 is older than any max_age), hence the guard.
+    """
+    exp: float | None
+    try:
+        exp = float(value) + max_age
+    except OverflowError:
+        exp, late = None, "long ago"
+    else:
+        late = f"{now - leeway - exp:.0f} s ago"
+    allowed = f" (beyond a leeway of {leeway:g} s)" if leeway else ""
+    return ExpiredError(f"{what} {late}{allowed}", claim=claim, exp=exp, now=now, leeway=leeway)

@@ -1,44 +1,37 @@
 """The verifiers behind one-shot ``decode`` (RFC 7519 section 7.2): built once, then reused.
 
-Building a :class:`Verifier` (allow-list, key fit, normalised policy) costs more than the
-claim checks of a token, and a server that calls ``jotkit.decode(token, KEY, ...)`` per
-request passes the same key object and the same policy every time. The verifiers are
-kept in a small LRU keyed by the key object's identity (the entry holds the object, so
-its id cannot be reused while the entry lives, and a hit is confirmed with ``is``) and by
-the policy arguments' values. Only immutable arguments of exact built-in types make a
-key, so that nothing a caller changes later, and no look-alike value (``True`` for ``1``,
-a ``str`` subclass), can reach a verifier built for something else; anything else
-(callables, predicates, mappings of values, ``Key`` subclasses) builds a verifier for
-the call, as before. ``now`` is never part of the key: it is applied per call.
+Building a :class:`Verifier` (key source, allow-list, key fit, normalised policy) costs
+more than the claim checks of a token, and a server that calls
+``jotkit.decode(token, KEY, ...)`` per request passes the same key object and the same
+policy every time. The verifiers are kept in a small LRU keyed by the key object's
+identity (the entry holds the object, so its id cannot be reused while the entry lives,
+and a hit is confirmed with ``is``) and by the policy arguments' values, in
+:func:`cache_key`, the one place that key is written. Only immutable arguments of exact
+built-in types make a key, so that nothing a caller changes later, and no look-alike
+value (``True`` for ``1``, a ``str`` subclass), can reach a verifier built for something
+else; anything else (callables, predicates, mappings of values, ``Key`` subclasses)
+builds a verifier for the call. ``now`` is never part of the key: it is applied per call.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, cast
+from collections.abc import Callable, Collection, Iterable
+from typing import TYPE_CHECKING, Any, cast
 
 from .._limits import Limits
 from .._lru import LRU
-from ..jwk import Key, KeySet
+from ..jwk import Key, KeyLike, KeySet
 from ._numeric import number
+from ._policy import ClaimsPolicy
 from ._verifier import Verifier
 
-__all__ = [
-    "CACHE_SIZE",
-    "UNCACHEABLE",
-    "cache_key",
-    "cached",
-    "clear",
-    "fixed_time",
-    "kept_simple",
-    "store_verifier",
-]
+if TYPE_CHECKING:
+    from ._policy import PolicyArgs
+
+__all__ = ["CACHE_SIZE", "cache_key", "clear", "verifier_for"]
 
 #: How many (key, policy) verifiers one-shot decoding keeps.
 CACHE_SIZE = 64
-
-#: What :func:`fixed_time` returns for a ``now`` that cannot be applied per call.
-UNCACHEABLE: Any = object()
 
 
 class _Uncacheable(Exception):
@@ -50,14 +43,12 @@ _KEY_TYPES = (Key, KeySet, bytes)
 _CONTAINERS = (list, tuple, frozenset, set)
 _SCALARS = (str, int, float, bool, type(None))
 
-# (id(key), id(limits), policy values...) -> (key, limits, verifier)
-_VERIFIERS: LRU[tuple[Any, ...], tuple[object, Limits, Verifier]] = LRU(CACHE_SIZE)
+# cache key -> (key, limits, policy, verifier)
+_VERIFIERS: LRU[tuple[Any, ...], tuple[object, Limits, object, Verifier]] = LRU(CACHE_SIZE)
 
 
 def _names(value: object) -> Any:
-    """A string, None, or a collection of exact strings, as a hashable value."""
-    if value is None or type(value) is str:
-        return value
+    """A collection of exact strings, as a hashable value."""
     if type(value) not in _CONTAINERS:
         raise _Uncacheable
     items = tuple(cast("Iterable[object]", value))
@@ -67,17 +58,10 @@ def _names(value: object) -> Any:
     return items
 
 
-def _exact(value: object) -> Any:
-    """None or an exact ``str`` (a subclass could compare equal to anything)."""
-    if value is None or type(value) is str:
-        return value
-    raise _Uncacheable
-
-
 def _duration(value: object) -> Any:
-    """None, an int or float (never a bool), or a ``timedelta``, as itself."""
+    """A float or a ``timedelta`` (never a bool), as itself."""
     kind = type(value)
-    if value is None or kind is int or kind is float:
+    if kind is float:
         return value
     from datetime import timedelta  # only reached when a caller passed one
 
@@ -88,8 +72,6 @@ def _duration(value: object) -> Any:
 
 def _checks(checks: object) -> Any:
     """Checks of exact built-in scalars as (name, type, value) triples; not predicates."""
-    if checks is None:
-        return None
     if type(checks) is not dict:
         raise _Uncacheable
     items = []
@@ -102,88 +84,117 @@ def _checks(checks: object) -> Any:
     return tuple(items)
 
 
-def fixed_time(now: object) -> Any:
-    """``now`` as a NumericDate, None for the clock, or UNCACHEABLE (callable or invalid)."""
-    if now is None:
-        return None
-    if callable(now):
-        return UNCACHEABLE
-    try:
-        return number(now, "now")
-    except (TypeError, ValueError, OverflowError):
-        return UNCACHEABLE  # the uncached path raises the error, in its usual order
+# The hashable form of each policy keyword other than ``now`` (a str, an int or None
+# is its own form and skips these). A keyword missing here (``subject`` or ``typ`` of
+# another type, a misspelt one) is never cached: the Verifier raises its error.
+_FORMS: dict[str, Callable[[object], Any]] = {
+    "issuer": _names,
+    "audience": _names,
+    "leeway": _duration,
+    "max_age": _duration,
+    "required": _names,
+    "checks": _checks,
+}
 
 
 def cache_key(
     key: object,
     algorithms: object,
-    issuer: object,
-    audience: object,
-    subject: object,
-    leeway: object,
-    max_age: object,
-    required: object,
-    typ: object,
-    checks: object,
     limits: object,
+    policy: object,
+    options: PolicyArgs,
 ) -> tuple[Any, ...] | None:
-    """The cache key of these ``decode`` arguments, or None when they cannot make one."""
+    """The cache key of these ``decode`` arguments (``now`` left out), or None when they
+    cannot make one."""
     if type(key) not in _KEY_TYPES or type(limits) is not Limits:
         return None
     try:
-        # The common shapes inline (a list of one name, strings, zero leeway, nothing
-        # else), each checked as strictly as the helpers check the general case.
+        # The common shape inline: a list of one name is keyed by that name; any other
+        # allow-list by a tuple of exact strings (a bare string is a caller's mistake,
+        # which must reach the Verifier's TypeError, never a verifier kept for a list).
         if type(algorithms) is list and len(algorithms) == 1 and type(algorithms[0]) is str:
-            algs: Any = (algorithms[0],)
+            algs: Any = algorithms[0]
+        elif algorithms is None:
+            algs = None
+        elif type(algorithms) is str:
+            return None
         else:
             algs = _names(algorithms)
-        return (
-            id(key),
-            id(limits),
-            algs,
-            issuer if type(issuer) is str else _names(issuer),
-            audience if type(audience) is str else _names(audience),
-            subject if subject is None else _exact(subject),
-            leeway if type(leeway) is int else _duration(leeway),
-            max_age if max_age is None else _duration(max_age),
-            () if type(required) is tuple and not required else _names(required),
-            typ if typ is None else _exact(typ),
-            checks if checks is None else _checks(checks),
-        )
+        if policy is not None:
+            # A ClaimsPolicy is frozen: its identity pins its meaning, as for the key.
+            if options or type(policy) is not ClaimsPolicy:
+                return None
+            return (id(key), id(limits), algs, id(policy))
+        for value in options.values():
+            kind = type(value)
+            # An exact str or int (never a bool, never a look-alike subclass) or None is
+            # its own hashable form: the usual call takes only this loop.
+            if kind is not str and kind is not int and value is not None:
+                return _general_key(key, algs, limits, options)
+        return (id(key), id(limits), algs, tuple(options.items()))
     except _Uncacheable:
         return None
 
 
-def cached(found: tuple[Any, ...], key: object, limits: object) -> Verifier | None:
-    """The verifier kept under ``found``, confirmed to be for this very key and limits."""
-    entry = _VERIFIERS.get(found)
-    if entry is not None and entry[0] is key and entry[1] is limits:
-        return entry[2]
-    return None
+def _general_key(
+    key: object, algs: Any, limits: object, options: PolicyArgs
+) -> tuple[Any, ...] | None:
+    """:func:`cache_key` for keywords that need their hashable form (lists, checks...).
 
-
-def kept_simple(
-    key: object, alg: str, issuer: str | None, audience: str | None, leeway: int, limits: object
-) -> Verifier | None:
-    """The verifier kept for the usual call: one ``alg``, and only issuer, audience, leeway.
-
-    The caller has checked the exact types (``str`` or None, ``int``) and that every other
-    policy argument is at its default; the key is the one :func:`cache_key` builds then.
+    Raises:
+        _Uncacheable: a keyword that cannot take part in a key.
     """
-    if type(key) not in _KEY_TYPES or type(limits) is not Limits:
-        return None
-    found = (id(key), id(limits), (alg,), issuer, audience, None, leeway, None, (), None, None)
+    found = []
+    for name, value in options.items():
+        kind = type(value)
+        if kind is str or kind is int or value is None:
+            found.append((name, value))
+            continue
+        form = _FORMS.get(name)
+        if form is None:
+            raise _Uncacheable
+        found.append((name, form(value)))
+    return (id(key), id(limits), algs, tuple(found))
+
+
+def verifier_for(
+    key: KeyLike,
+    algorithms: Collection[str] | None,
+    limits: Limits,
+    policy: ClaimsPolicy | None,
+    options: PolicyArgs,
+) -> tuple[Verifier, float | None]:
+    """The verifier for these ``decode`` arguments (kept for reuse when they allow), and
+    the time to check at (None: the verifier's own clock).
+
+    ``options`` is the caller's own keyword dict, and ``now`` is taken out of it: a kept
+    verifier is built without ``now``, which is applied per call, never bound.
+
+    Raises:
+        TypeError, ValueError: an invalid argument.
+    """
+    at = None
+    if "now" in options:
+        now = options["now"]
+        if now is None:
+            del options["now"]
+        elif not callable(now):
+            try:
+                at = number(now, "now")
+            except (TypeError, ValueError, OverflowError):
+                pass  # left in: the uncached Verifier raises the error, in its usual order
+            else:
+                del options["now"]
+    found = None if "now" in options else cache_key(key, algorithms, limits, policy, options)
+    if found is None:
+        verifier = Verifier(key, algorithms=algorithms, limits=limits, policy=policy, **options)
+        return verifier, at
     entry = _VERIFIERS.get(found)
-    if entry is not None and entry[0] is key and entry[1] is limits:
-        return entry[2]
-    return None
-
-
-def store_verifier(
-    cache_key: tuple[Any, ...], key: object, limits: Limits, verifier: Verifier
-) -> None:
-    """Keep ``verifier`` (built with ``now=None``) for later calls with the same arguments."""
-    _VERIFIERS.put(cache_key, (key, limits, verifier))
+    if entry is not None and entry[0] is key and entry[1] is limits and entry[2] is policy:
+        return entry[3], at
+    verifier = Verifier(key, algorithms=algorithms, limits=limits, policy=policy, **options)
+    _VERIFIERS.put(found, (key, limits, policy, verifier))
+    return verifier, at
 
 
 def clear() -> None:

@@ -8,7 +8,7 @@ else: a signed token given to :func:`decode_unsecured` is refused, not half-chec
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._b64 import b64encode
@@ -17,12 +17,12 @@ from .._limits import DEFAULT_LIMITS, Limits
 from ..errors import AlgorithmNotAllowedError, MalformedJWTError
 from ._encode import claims_payload, jwt_header
 from ._parse import JWS_SEGMENTS, compact_text, parse_header, parse_payload
-from ._policy import ClaimsPolicy
+from ._policy import ClaimsPolicy, with_policy_docs
 
 if TYPE_CHECKING:
-    from datetime import timedelta
+    from typing_extensions import Unpack
 
-    from ._numeric import Now
+    from ._policy import PolicyArgs
 
 __all__ = ["decode_unsecured", "encode_unsecured"]
 
@@ -47,21 +47,21 @@ def encode_unsecured(
     return (header + b"." + b64encode(claims_payload(claims)) + b".").decode("ascii")
 
 
+@with_policy_docs
 def decode_unsecured(
     token: str | bytes,
     *,
-    issuer: str | Collection[str] | None = None,
-    audience: str | Collection[str] | None = None,
-    subject: str | None = None,
-    leeway: float | timedelta = 0,
-    max_age: float | timedelta | None = None,
-    required: Collection[str] = (),
-    typ: str | None = None,
-    checks: Mapping[str, Any] | None = None,
-    now: Now | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    policy: ClaimsPolicy | None = None,
+    **options: Unpack[PolicyArgs],
 ) -> dict[str, Any]:
     """Decode an unsecured JWT (``alg: none``) and validate its claims. Nothing is verified.
+
+    Args:
+        token: the unsecured compact JWT.
+        limits: input size limits.
+        policy: a prepared :class:`ClaimsPolicy`, instead of its keywords.
+        **options: the claims policy.
 
     Raises:
         MalformedJWTError, ExceededLimitError: not an unsecured compact JWT of a JSON object.
@@ -69,17 +69,7 @@ def decode_unsecured(
         ClaimsError: a claim breaks the policy.
         TypeError, ValueError: invalid arguments.
     """
-    policy = ClaimsPolicy(
-        issuer=issuer,
-        audience=audience,
-        subject=subject,
-        leeway=leeway,
-        max_age=max_age,
-        required=required,
-        typ=typ,
-        checks=checks,
-        now=now,
-    )
+    claims_policy = ClaimsPolicy.of(policy, options)
     head, body, signature = compact_text(token, limits, JWS_SEGMENTS).split(".")
     header = parse_header(head, limits)
     if header.get("alg") != "none":
@@ -89,5 +79,5 @@ def decode_unsecured(
     if "crit" in header or "b64" in header:
         raise MalformedJWTError("an unsecured JWT takes no critical extensions")
     claims = parse_payload(body, limits)
-    policy.check(claims, header)
+    claims_policy.check(claims, header)
     return claims

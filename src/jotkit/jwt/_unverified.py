@@ -20,7 +20,7 @@ def unverified(token: str | bytes, *, limits: Limits = DEFAULT_LIMITS) -> Unveri
 
     Raises:
         MalformedJWTError, ExceededLimitError: not a compact JWS of a JSON object (a JWE
-            cannot be read without its key).
+            cannot be read without its key), or not str or bytes at all.
     """
     head, body, _ = compact_text(token, limits, JWS_SEGMENTS).split(".")
     header = parse_header(head, limits)

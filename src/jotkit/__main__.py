@@ -1,0 +1,7 @@
+"""``python -m jotkit``: the ``jotkit`` command."""
+
+from __future__ import annotations
+
+from .cli import main
+
+main()
