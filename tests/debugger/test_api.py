@@ -131,14 +131,13 @@ class TestDecode:
         assert certs[1] == {"error": "not a base64 DER X.509 certificate"}
 
     def test_lint(self, server: DebuggerServer) -> None:
-        """Lint findings come from the CLI's linter, or are reported unavailable."""
-        result = ok(post(server, "decode", {"token": hs256({"sub": "a"})}))
-        if importlib.util.find_spec("jotkit.cli") is None:
-            assert result["lint"] == "unavailable"
-            assert result["findings"] == []
-        else:
-            assert result["lint"] == "ok"
-            assert all({"code", "severity", "message"} <= set(f) for f in result["findings"])
+        """The CLI's lint findings come with the decoded token: signed is not secret."""
+        result = ok(post(server, "decode", {"token": hs256({"sub": "a", "password": "x"})}))
+        assert result["lint"] == "ok"
+        codes = {f["code"]: f for f in result["findings"]}
+        assert {"JK102", "JK103", "JK105", "JK106"} <= set(codes)
+        assert codes["JK102"]["severity"] == "high"
+        assert codes["JK102"]["where"] == "claims.password"
 
 
 def _certificate() -> x509.Certificate:
@@ -289,6 +288,7 @@ class TestVerify:
         error = ok(post(server, "verify", body))["signature"]["error"]
         assert error["code"] == "invalid_key"
         assert "256 bits" in error["message"]
+        assert "JK107" in {f["code"] for f in ok(post(server, "verify", body))["findings"]}
 
     def test_public_key_as_secret(self, server: DebuggerServer) -> None:
         """A PEM pasted as an HMAC secret is refused (CVE-2022-29217)."""

@@ -109,6 +109,7 @@ def test_decode_and_verify(recorded: Recorded, server: DebuggerServer) -> None:
     expect(page.locator("#claims-table")).to_contain_text("Expiration time")
     expect(page.locator("#claims-table")).to_contain_text("2096-10-02 07:06:40 UTC")
     expect(page.locator("#verify-alg")).to_have_value("HS256")
+    expect(page.locator("#lint")).to_contain_text("JK105")
 
     page.fill("#verify-key", SECRET.decode())
     page.click("#verify-button")

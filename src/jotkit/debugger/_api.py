@@ -56,13 +56,19 @@ def _token(body: dict[str, Any]) -> str:
 # ------------------------------------------------------------------ lint
 
 
-def lint(token: str, key: Any = None) -> dict[str, Any]:
-    """The CLI's lint findings for ``token``, or ``"unavailable"`` without that layer."""
+def lint(token: str, key: Key | None = None) -> dict[str, Any]:
+    """The CLI's lint findings for ``token``, or ``"unavailable"`` without that layer.
+
+    ``"error"`` (with ``lint_error``) when the linter refuses the token outright.
+    """
     try:
-        from ..cli.lint import lint as run_lint  # type: ignore[import-not-found,unused-ignore]
+        from ..cli.lint import lint as run_lint
     except ImportError:
         return {"lint": "unavailable", "findings": []}
-    findings = run_lint(token, key=key)
+    try:
+        findings = run_lint(token, key=key)
+    except JotkitError as exc:
+        return {"lint": "error", "findings": [], "lint_error": error_dict(exc)}
     return {
         "lint": "ok",
         "findings": [
@@ -197,6 +203,9 @@ def verify(body: dict[str, Any], context: Context) -> dict[str, Any]:
     key = key_from_spec(body.get("key"))
     algorithms = _names(body, "algorithms")
     out: dict[str, Any] = {"valid": False, "signature": None, "claims": None}
+    if isinstance(key, Key):
+        # With the key, lint also judges it (a weak or published HMAC secret).
+        out.update(lint(token, key))
     try:
         verified = jws.verify_compact(token, key, algorithms=algorithms)
     except JotkitError as exc:

@@ -101,6 +101,10 @@ function renderTable(table, rows) {
 function renderLint(result) {
   const list = $("lint");
   clear(list);
+  if (result.lint === "error") {
+    list.appendChild(el("li", "none", `Lint refused the token: ${result.lint_error.code}: ${result.lint_error.message}`));
+    return;
+  }
   if (result.lint === "unavailable") {
     list.appendChild(el("li", "none", "Lint is not available in this installation."));
     return;
@@ -217,6 +221,7 @@ async function verifyToken() {
   try {
     const result = await api("verify", body);
     box.classList.add(result.valid ? "ok" : "bad");
+    if (result.lint) renderLint(result);
     if (result.signature.ok) {
       resultLine(box, "Signature verified.");
       resultLine(box, `Key thumbprint: ${result.signature.key.thumbprint}`);
