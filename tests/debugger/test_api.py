@@ -130,6 +130,18 @@ class TestDecode:
         assert certs[0]["sha256"] == cert.fingerprint(hashes.SHA256()).hex()
         assert certs[1] == {"error": "not a base64 DER X.509 certificate"}
 
+    @pytest.mark.parametrize(
+        ("x5c", "error"),
+        [
+            ("MIIB", "x5c is not a list of certificates"),
+            ([7], "not a base64 DER X.509 certificate"),
+        ],
+    )
+    def test_x5c_malformed(self, server: DebuggerServer, x5c: Any, error: str) -> None:
+        """An x5c that is not a list of base64 strings is reported, not raised."""
+        certs = ok(post(server, "decode", {"token": hs256({}, x5c=x5c)}))["certificates"]
+        assert certs == [{"error": error}]
+
     def test_lint(self, server: DebuggerServer) -> None:
         """The CLI's lint findings come with the decoded token: signed is not secret."""
         result = ok(post(server, "decode", {"token": hs256({"sub": "a", "password": "x"})}))

@@ -301,3 +301,35 @@ class _Remote:
     def __init__(self, port: int, secret: str) -> None:
         self.port = port
         self.secret = secret
+
+
+class TestProtocol:
+    """Odd requests at the HTTP layer still get our headers and a JSON error."""
+
+    def test_bad_request_line(self, server: DebuggerServer) -> None:
+        """A garbage request line: 400 JSON under the CSP, connection closed."""
+        import socket
+
+        with socket.create_connection(("127.0.0.1", server.port), timeout=60) as sock:
+            sock.sendall(b"NOT A REQUEST AT ALL\r\n\r\n")
+            data = b""
+            while chunk := sock.recv(65536):
+                data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 400")
+        assert f"Content-Security-Policy: {CSP}".encode() in head
+        assert json.loads(body)["error"]["code"] == "http_error"
+
+    def test_head(self, server: DebuggerServer) -> None:
+        """HEAD of the page: headers, no body."""
+        response = raw(server, "HEAD", "/")
+        assert response.status == 200
+        assert response.headers["Content-Security-Policy"] == CSP
+        assert response.body == b""
+
+    def test_context_manager(self) -> None:
+        """``with make_app() as app`` serves inside the block and closes after it."""
+        with make_app() as app:
+            assert post(app, "decode", TOKEN).status == 200
+        with pytest.raises(ConnectionRefusedError):
+            raw(app, "GET", "/")

@@ -106,6 +106,9 @@ class _Handler(BaseHTTPRequestHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Errors of the HTTP layer (a bad request line, say) as JSON with our headers."""
         self.close_connection = True
+        # An unparsable request line leaves the version at HTTP/0.9, which would send the
+        # body without a status line or any header: answer as HTTP/1.1, CSP included.
+        self.request_version = self.protocol_version
         self._error(code, "http_error", message or "request refused")
 
     # ---------------------------------------------------------------- checks
