@@ -333,3 +333,21 @@ class TestProtocol:
             assert post(app, "decode", TOKEN).status == 200
         with pytest.raises(ConnectionRefusedError):
             raw(app, "GET", "/")
+
+
+def test_internal_error_answers(monkeypatch: pytest.MonkeyPatch, server: DebuggerServer) -> None:
+    """A bug in an endpoint still answers 500 JSON, and logs no request content."""
+    from jotkit.debugger import _api
+
+    def broken(body: object, context: object) -> dict[str, object]:
+        raise RuntimeError(f"leaked {body}")
+
+    monkeypatch.setitem(_api.ENDPOINTS, "decode", broken)
+    response = post(server, "decode", {"token": "SECRET-TOKEN"})
+    assert response.status == 500
+    assert response.json == {
+        "error": {
+            "code": "internal_error",
+            "message": "the debugger failed; this is a bug in jotkit",
+        }
+    }

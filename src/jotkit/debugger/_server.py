@@ -171,6 +171,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(400, exc.code, exc.message)
         except JotkitError as exc:
             self._json(422, {"error": error_dict(exc)})
+        except Exception as exc:  # a bug, not the input: answer, and log only its type
+            sys.stderr.write(f"jotkit debugger: internal error ({type(exc).__name__})\n")
+            self._error(500, "internal_error", "the debugger failed; this is a bug in jotkit")
         else:
             self._json(200, result)
 
