@@ -311,7 +311,8 @@ class TestVerify:
     def test_jwks_url(self, server: DebuggerServer) -> None:
         """A JWKS URL needs the remote layer; without it the answer says which extra."""
         spec = {"type": "jwks_url", "value": "https://127.0.0.1:1/jwks"}
-        response = post(server, "verify", {"token": hs256({}), "key": spec, "algorithms": "RS256"})
+        token = jotkit.encode({}, es256())
+        response = post(server, "verify", {"token": token, "key": spec, "algorithms": "ES256"})
         if importlib.util.find_spec("jotkit.remote") is None:
             assert response.status == 400
             assert "jotkit[remote]" in response.json["error"]["message"]
@@ -559,25 +560,20 @@ class TestAnchors:
     """``serve(anchors=...)``: an x5c chain is trusted only when it validates against them."""
 
     def test_anchored_chain(self) -> None:
-        """With anchors, the chain is checked by jotkit.x509 (or says that layer is missing)."""
-        private = ec.generate_private_key(ec.SECP256R1())
-        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "anchor.test")])
-        start = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=1)
-        cert = (
-            x509.CertificateBuilder()
-            .subject_name(name)
-            .issuer_name(name)
-            .public_key(private.public_key())
-            .serial_number(9)
-            .not_valid_before(start)
-            .not_valid_after(start + datetime.timedelta(days=30))
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(private, hashes.SHA256())
-        )
-        pem = cert.public_bytes(serialization.Encoding.PEM)
-        der = base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode()
-        token = jotkit.encode({"sub": "a"}, Key.from_cryptography(private), alg="ES256",
-                              headers={"x5c": [der]})  # fmt: skip
+        """With anchors, the chain is checked by jotkit.x509 (or says that layer is missing):
+        a leaf under an intermediate under the anchored root, valid today."""
+        from tests.x509._pki import make_cert, p256
+
+        now = datetime.datetime.now(datetime.timezone.utc)
+        window = {"not_before": now - datetime.timedelta(days=1),
+                  "not_after": now + datetime.timedelta(days=30)}  # fmt: skip
+        root_key, inter_key, leaf_key = p256(), p256(), p256()
+        root = make_cert("Root", root_key, ca=True, **window)
+        inter = make_cert("Inter", inter_key, (root, root_key), ca=True, path_length=0, **window)
+        leaf = make_cert("anchor.test", leaf_key, (inter, inter_key), **window)
+        signer = Key.from_cryptography(leaf_key, alg="ES256").with_certificates([leaf, inter])
+        token = jotkit.encode({"sub": "a"}, signer, headers=signer.x5c_headers())
+        pem = root.public_bytes(serialization.Encoding.PEM)
         app = make_app(anchors=[pem]).start()
         try:
             certs = ok(post(app, "decode", {"token": token}))["certificates"]

@@ -124,7 +124,7 @@ class TestSkippedKeys:
         keys = RemoteKeySet(idp.url(JWKS_PATH), client=client)
         with caplog.at_level(logging.WARNING, logger="jotkit.remote"):
             assert jotkit.decode(token(rsa_keys[0]), keys, algorithms=["RS256"])
-        assert [index for index, _ in keys.keys.skipped] == [1, 2, 3, 4, 5]
+        assert [skipped.index for skipped in keys.keys.skipped] == [1, 2, 3, 4, 5]
         assert len(keys.keys) == 1
         assert sum("skipped" in r.getMessage() for r in caplog.records) == 5
         # The published secret is not a key: an HS256 token made with it is refused.

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from .. import _json
 from ..errors import JotkitError
-from ..jwk import Key, KeySet
+from ..jwk import Key, KeySet, Skipped
 
 __all__ = [
     "JSON_TYPES",
@@ -135,7 +135,7 @@ def parse_jwks(body: bytes | Mapping[str, Any], source: str) -> KeySet:
     if not isinstance(members, list):
         raise FetchError("a JWK Set is an object with a 'keys' list")
     keys: list[Key] = []
-    skipped: list[tuple[int, str]] = []
+    skipped: list[Skipped] = []
     for index, member in enumerate(members):
         reason = None
         try:
@@ -144,12 +144,13 @@ def parse_jwks(body: bytes | Mapping[str, Any], source: str) -> KeySet:
             reason = str(exc)
         else:
             if one.skipped:
-                reason = one.skipped[0][1]
+                reason = one.skipped[0].reason
             elif one[0].is_private:
                 reason = "a published key set must not hold secret or private keys"
             else:
                 keys.append(one[0])
         if reason is not None:
-            skipped.append((index, reason))
+            kid = member.get("kid") if isinstance(member, Mapping) else None
+            skipped.append(Skipped(index, kid if isinstance(kid, str) else None, reason))
             logger.warning("key set %s: key %d skipped: %s", source, index, reason)
     return KeySet(keys, skipped=skipped)
