@@ -565,8 +565,10 @@ class TestAnchors:
         from tests.x509._pki import make_cert, p256
 
         now = datetime.datetime.now(datetime.timezone.utc)
-        window = {"not_before": now - datetime.timedelta(days=1),
-                  "not_after": now + datetime.timedelta(days=30)}  # fmt: skip
+        window: dict[str, Any] = {
+            "not_before": now - datetime.timedelta(days=1),
+            "not_after": now + datetime.timedelta(days=30),
+        }
         root_key, inter_key, leaf_key = p256(), p256(), p256()
         root = make_cert("Root", root_key, ca=True, **window)
         inter = make_cert("Inter", inter_key, (root, root_key), ca=True, path_length=0, **window)
