@@ -22,11 +22,15 @@ class Limits(Frozen):
         max_signatures: signatures (JWS) or recipients (JWE) in a JSON serialization.
         max_decompressed_size: bytes a ``zip: DEF`` plaintext may inflate to.
         max_pbes2_count: the largest PBES2 ``p2c`` accepted.
+        max_disclosures: SD-JWT Disclosures in one presentation (RFC 9901); the whole
+            presentation is also capped by ``max_token_size`` and each Disclosure's JSON
+            (and the claims they build, nested) by ``max_depth``.
     """
 
     __slots__ = (
         "max_decompressed_size",
         "max_depth",
+        "max_disclosures",
         "max_header_size",
         "max_payload_size",
         "max_pbes2_count",
@@ -41,6 +45,7 @@ class Limits(Frozen):
     max_signatures: int
     max_decompressed_size: int
     max_pbes2_count: int
+    max_disclosures: int
 
     def __init__(
         self,
@@ -52,6 +57,7 @@ class Limits(Frozen):
         max_signatures: int = 16,
         max_decompressed_size: int = 250 * 1000,
         max_pbes2_count: int = 10_000,
+        max_disclosures: int = 1000,
     ) -> None:
         values = locals()
         for name in self._fields:

@@ -33,6 +33,7 @@ class TestLimits:
             max_signatures=16,
             max_decompressed_size=250_000,
             max_pbes2_count=10_000,
+            max_disclosures=1000,
         )
         assert expected == DEFAULT_LIMITS
 

@@ -10,10 +10,29 @@ from typing import Any
 
 from .. import _time
 from ..errors import InvalidClaimError
+from ..jwk import Key
 from ..jwt._checks import media_type
 from ..jwt._numeric import seconds
 
-__all__ = ["check_lifetime", "check_optional_typ", "issued_now", "lifetime", "new_jti"]
+__all__ = [
+    "check_lifetime",
+    "check_optional_typ",
+    "default_alg",
+    "issued_now",
+    "lifetime",
+    "new_jti",
+]
+
+# The alg a holder's or client's key signs with unless told otherwise.
+_DEFAULT_ALG = {"P-256": "ES256", "P-384": "ES384", "P-521": "ES512", "Ed25519": "EdDSA"}
+
+
+def default_alg(key: Key) -> str | None:
+    """The alg a key signs proofs with by default: its bound ``alg``, else ES256/384/512
+    by curve, EdDSA for Ed25519, PS256 for RSA (None: no default for that key)."""
+    if key.alg is not None:
+        return key.alg
+    return _DEFAULT_ALG.get(key.crv or "") if key.kty != "RSA" else "PS256"
 
 
 def lifetime(value: object, name: str) -> float:

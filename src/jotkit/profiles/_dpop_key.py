@@ -3,7 +3,9 @@
 A DPoP proof is self-signed by design: it proves possession of the key it carries,
 and binding that key to anything (an access token's ``cnf.jkt``) is checked after. This
 is the one place jotkit takes a key from a header, and only for the proof itself
-(DESIGN section 3.3 still holds for every other token).
+(DESIGN section 3.3 still holds for every other token). The same parse reads the
+holder key of an SD-JWT (``cnf.jwk``, RFC 7800 section 3.2) once its issuer's
+signature verified: a key the issuer vouched for, never one a token offers itself.
 """
 
 from __future__ import annotations
@@ -31,9 +33,15 @@ class HeaderKey:
     is derived only from those members, so a kept key is the key any parse would give.
     """
 
-    __slots__ = ("_keys", "_thumbprints")
+    __slots__ = ("_keys", "_label", "_missing", "_thumbprints")
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        label: str = "the DPoP proof's 'jwk'",
+        missing: str = "a DPoP proof must carry its public key as a 'jwk' header",
+    ) -> None:
+        self._label = label
+        self._missing = missing
         self._keys: LRU[tuple[tuple[str, Any], ...], tuple[Key, str]] = LRU(KEY_CACHE_SIZE)
         self._thumbprints: LRU[int, tuple[Key, str]] = LRU(KEY_CACHE_SIZE)
 
@@ -62,10 +70,10 @@ class HeaderKey:
             InvalidKeyError: as :meth:`key_for`.
         """
         if type(jwk) is not dict:
-            raise InvalidKeyError("a DPoP proof must carry its public key as a 'jwk' header")
+            raise InvalidKeyError(self._missing)
         if not _PRIVATE_MEMBERS.isdisjoint(jwk):
             # A private key in a header is a leaked key: whoever saw the proof can sign.
-            raise InvalidKeyError("the DPoP proof's 'jwk' must hold no private key material")
+            raise InvalidKeyError(f"{self._label} must hold no private key material")
         # Members in the order the client sent them: a client reuses one header, so the
         # same key hits; another order of the same key only misses. The header comes from
         # jotkit's strict JSON (plain str, numbers, lists), and only a jwk that imported
@@ -80,7 +88,7 @@ class HeaderKey:
             return kept
         key = Key.from_jwk(jwk)
         if key.is_private or key.kty == "oct":
-            raise InvalidKeyError("the DPoP proof's 'jwk' must be an asymmetric public key")
+            raise InvalidKeyError(f"{self._label} must be an asymmetric public key")
         parsed = (key, key.thumbprint())
         if items is not None:
             self._keys.put(items, parsed)

@@ -35,6 +35,7 @@ from ..jwa import JWS_ALGORITHMS
 from ..jwk import Key
 from ..jwt import Verifier, encode
 from ..replay import ReplayStore, consume, consume_async, store_key
+from ._common import default_alg
 from ._dpop_key import HeaderKey
 from ._htu import normalize_htu
 from ._nonce import DPoPNonces
@@ -60,8 +61,6 @@ TYP = "dpop+jwt"
 #: Normalised server URIs kept per verifier (the server's own, not the client's).
 SERVER_HTU_CACHE_SIZE = 64
 _REQUIRED = ("jti", "htm", "htu", "iat")
-# The alg a key signs a proof with unless told otherwise.
-_DEFAULT_ALG = {"P-256": "ES256", "P-384": "ES384", "P-521": "ES512", "Ed25519": "EdDSA"}
 
 
 def access_token_hash(access_token: str) -> str:
@@ -103,7 +102,7 @@ def create_proof(
     if not isinstance(htm, str) or not isinstance(htu, str):
         raise TypeError("htm and htu must be str")
     if alg is None:
-        alg = key.alg or (_DEFAULT_ALG.get(key.crv or "") if key.kty != "RSA" else "PS256")
+        alg = default_alg(key)
     if alg is None:
         raise ValueError(f"pass alg=...: no default algorithm for a {key.crv} key")
     claims: dict[str, Any] = {
