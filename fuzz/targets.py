@@ -10,7 +10,7 @@ from ._common import Target
 __all__ = ["NAMES", "available", "load"]
 
 #: Every target, in the order the runner fuzzes them.
-NAMES = ("b64", "json", "jws_compact", "jws_json", "jwk", "jwe", "jwt", "dpop", "x5c")
+NAMES = ("b64", "json", "jws_compact", "jws_json", "jwk", "jwe", "jwt", "dpop", "x5c", "sd_jwt")
 
 # Targets whose jotkit layer may not exist yet in a checkout.
 _NEEDS = {
@@ -18,6 +18,7 @@ _NEEDS = {
     "jwt": "jotkit.jwt",
     "dpop": "jotkit.profiles.dpop",
     "x5c": "jotkit.x509",
+    "sd_jwt": "jotkit.profiles.sd_jwt",
 }
 
 
