@@ -251,6 +251,9 @@ def row_specs(fx: Fixtures) -> list[RowSpec]:
     from ._pq_x509 import specs as pq_x509_specs  # ML-DSA and x5c rows (issue 13)
 
     specs.extend(pq_x509_specs(fx))
+    from ._sd_jwt import specs as sd_jwt_specs  # the SD-JWT row (issue 14)
+
+    specs.extend(sd_jwt_specs())
     specs.append(RowSpec(IMPORT_ROW, "import (fresh interpreter)", Target(max_extra_ms=5.0), None))
     # The jotkit command's start-up (issue 12): measured by _cli.measure_cli.
     specs.extend(RowSpec(key, label, target, None) for key, label, target in cli_specs())

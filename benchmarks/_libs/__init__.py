@@ -18,6 +18,7 @@ COLUMNS = (
     ("joserfc", "joserfc", "Joserfc"),
     ("jwcrypto", "jwcrypto", "Jwcrypto"),
     ("python-jose", "pyjose", "PythonJose"),
+    ("sd-jwt", "sdjwt", "SdJwt"),
 )
 
 
