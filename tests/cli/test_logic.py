@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from typing import Any
 
@@ -137,17 +138,36 @@ class TestInspect:
         info = inspect_token(f"{issuer}~{disclosure}~{element}~{kb}")
         assert info["kind"] == "SD-JWT"
         found = info["sd_jwt"]["disclosures"]
+        digest = jotkit._b64.b64encode_str(hashlib.sha256(disclosure.encode()).digest())
         assert found[0] == {
             "disclosure": disclosure,
             "salt": "salt1",
             "name": "given_name",
             "value": "Alice",
+            "digest": digest,
         }
         assert found[1]["name"] is None
         assert found[1]["value"] == "FR"
         assert info["sd_jwt"]["key_binding"]["header"]["typ"] == "kb+jwt"
+        # Nothing in the payload references them: processing names the rule.
+        assert info["sd_jwt"]["processed"] is None
+        assert "disclosure 0 is not referenced" in info["sd_jwt"]["problem"]
         plain = inspect_token(f"{issuer}~{disclosure}~")
         assert plain["sd_jwt"]["key_binding"] is None
+
+    @pytest.mark.parametrize("serialization", ["compact", "flattened", "general"])
+    def test_sd_jwt_processed(self, serialization: str) -> None:
+        """An SD-JWT made by the library, in each serialization: its Disclosures applied."""
+        from jotkit.profiles import sd_jwt
+
+        claims = {"sub": "x", "email": sd_jwt.SD("a@example.com"), "n": [sd_jwt.SD(1), 2]}
+        token = sd_jwt.issue(claims, ES, alg="ES256", serialization=serialization)  # type: ignore[arg-type]
+        info = inspect_token(token)
+        assert info["kind"] == "SD-JWT"
+        assert info["verified"] is False
+        assert [d["name"] for d in info["sd_jwt"]["disclosures"]] == ["email", None]
+        assert info["sd_jwt"]["processed"] == {"sub": "x", "email": "a@example.com", "n": [1, 2]}
+        assert info["sd_jwt"]["problem"] is None
 
     @pytest.mark.parametrize(
         ("text", "error"),

@@ -119,6 +119,18 @@ class TestRender:
         assert "Disclosures (1)" in out
         assert '"email": "a@example.com"' in out
         assert "Key binding JWT" in out
+        assert "Disclosures refused" in out
+        assert "disclosure 0 is not referenced" in out
+
+    def test_sd_jwt_processed(self) -> None:
+        """An SD-JWT whose Disclosures apply shows the claims they give, unverified."""
+        from jotkit.profiles import sd_jwt
+
+        secret = Key.generate("ES256")
+        token = sd_jwt.issue({"sub": "x", "email": sd_jwt.SD("a@example.com")}, secret)
+        out = invoke("inspect", token).stdout
+        assert "Claims with the disclosures applied (unverified)" in out
+        assert "Disclosures refused" not in out
 
     def test_jwe(self) -> None:
         """A sealed JWE says how to open it; opened, its plaintext shows."""

@@ -92,6 +92,12 @@ def print_inspection(info: Mapping[str, Any], out: Console | None = None) -> Non
         for d in sd["disclosures"]:
             name = "(array element)" if d["name"] is None else d["name"]
             out.print(f"  [green]{_json_text(name)}[/]: {_json_text(d['value'])}", markup=True)
+        if sd.get("problem"):
+            _section(out, "Disclosures refused (RFC 9901 section 7.1)", sd["problem"], "red")
+        elif sd.get("processed") is not None:
+            _section(
+                out, "Claims with the disclosures applied (unverified)", sd["processed"], "green"
+            )
         if sd.get("key_binding"):
             out.print("[bold]Key binding JWT[/]")
             print_inspection(sd["key_binding"], out)

@@ -34,8 +34,10 @@ The result is a plain dict of JSON values with stable keys (the debugger relies 
     for a JWE: the sizes of its parts, and when decrypted, ``plaintext`` or ``nested``
     (the inner token, inspected).
 ``sd_jwt``
-    for an SD-JWT: ``disclosures`` (each ``disclosure``, ``salt``, ``name``, ``value``)
-    and ``key_binding`` (the KB-JWT, inspected, or None).
+    for an SD-JWT (compact, or JSON per section 8): ``disclosures`` (each
+    ``disclosure``, ``salt``, ``name``, ``value`` and ``digest``), ``processed`` (the
+    claims with the Disclosures applied, section 7.1, still unverified) or ``problem``
+    (the rule processing breaks), and ``key_binding`` (the KB-JWT, inspected, or None).
 """
 
 from __future__ import annotations
@@ -135,6 +137,8 @@ def inspect_token(
     at = _time.now() if now is None else now
     if token[:1] == "{":
         result = _inspect_json(token)
+        if "disclosures" in result.get("signatures", [{}])[0].get("header", {}):
+            result = _inspect_sd_jwt(token, at)
     elif "~" in token:
         result = _inspect_sd_jwt(token, at)
     else:
@@ -243,37 +247,53 @@ def _inspect_jwe_json(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def _inspect_sd_jwt(token: str, at: float) -> dict[str, Any]:
-    parts = token.split("~")
-    issuer_jwt, middle, last = parts[0], parts[1:-1], parts[-1]
-    result = _inspect_compact(issuer_jwt)
-    if result["kind"] != "JWS compact":
-        raise MalformedError("an SD-JWT starts with a compact JWS (the issuer-signed JWT)")
+    # The SD-JWT layer's own parser and Disclosure decoder (deferred: a plain inspect
+    # does not load it); a JSON serialization arrives here once its header says SD-JWT.
+    from ..profiles.sd_jwt._format import parse
+
+    parts = parse(token, _LIMITS)
+    if parts.json is None:
+        result = _inspect_compact(parts.jwt)
+        if result["kind"] != "JWS compact":
+            raise MalformedError("an SD-JWT starts with a compact JWS (the issuer-signed JWT)")
+    else:
+        result = _inspect_json(token)
     result["kind"] = "SD-JWT"
-    disclosures = []
-    for disclosure in middle:
-        if not disclosure:
-            raise MalformedError("an SD-JWT has an empty disclosure (two '~' in a row)")
-        disclosures.append(_disclosure(disclosure))
     key_binding = None
-    if last:
-        key_binding = _inspect_compact(last)
+    if parts.kb_jwt is not None:
+        key_binding = _inspect_compact(parts.kb_jwt)
         key_binding["times"] = annotate_times(key_binding.get("claims"), at)
-    result["sd_jwt"] = {"disclosures": disclosures, "key_binding": key_binding}
+    result["sd_jwt"] = {"key_binding": key_binding, **_disclosed(parts, result.get("claims"))}
     return result
 
 
-def _disclosure(text: str) -> dict[str, Any]:
+def _disclosed(parts: Any, payload: Any) -> dict[str, Any]:
+    """Each Disclosure decoded with its digest, and the claims they give (RFC 9901
+    section 7.1, unverified), or the rule that processing breaks."""
+    from ..profiles.sd_jwt._disclosure import DEFAULT_SD_ALG, decode_disclosure, hash_for
+    from ..profiles.sd_jwt._process import process
+
+    sd_alg = payload.get("_sd_alg", DEFAULT_SD_ALG) if isinstance(payload, dict) else None
     try:
-        value = _json_segment(text, _LIMITS.max_payload_size)
+        digest = hash_for(sd_alg)
+    except DisclosureError:
+        digest = None
+    disclosures = []
+    for index, text in enumerate(parts.disclosures):
+        items = decode_disclosure(text, index, _LIMITS)
+        name = items[1] if len(items) == 3 else None
+        shown = {"disclosure": text, "salt": items[0], "name": name, "value": items[-1]}
+        shown["digest"] = digest(text) if digest is not None else None
+        disclosures.append(shown)
+    found: dict[str, Any] = {"disclosures": disclosures, "processed": None, "problem": None}
+    if digest is None or not isinstance(payload, dict):
+        found["problem"] = f"_sd_alg {sd_alg!r} is not understood"
+        return found
+    try:
+        found["processed"] = process(payload, parts.disclosures, digest, _LIMITS)
     except JotkitError as exc:
-        raise DisclosureError(f"a disclosure is not base64url JSON ({exc})") from None
-    if not isinstance(value, list) or len(value) not in (2, 3) or not isinstance(value[0], str):
-        raise DisclosureError("a disclosure is an array [salt, name, value] or [salt, value]")
-    if len(value) == 3:
-        if not isinstance(value[1], str):
-            raise DisclosureError("a disclosure's claim name must be a string")
-        return {"disclosure": text, "salt": value[0], "name": value[1], "value": value[2]}
-    return {"disclosure": text, "salt": value[0], "name": None, "value": value[1]}
+        found["problem"] = exc.message
+    return found
 
 
 def _decrypt_into(result: dict[str, Any], token: str, key: Any, at: float) -> None:
