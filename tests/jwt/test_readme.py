@@ -1,4 +1,4 @@
-"""Every ```python block of the README runs as written."""
+"""Every ```python block of the README and of the guides under docs/ runs as written."""
 
 from __future__ import annotations
 
@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DOCUMENTS = ("README.md",)
+#: The README and every document under docs/ that has python blocks, each run on its own.
+DOCUMENTS = (
+    "README.md",
+    *sorted(
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "docs").rglob("*.md")
+        if "```python" in path.read_text(encoding="utf-8")
+    ),
+)
 
 
 def python_blocks(text: str) -> tuple[str, int]:
