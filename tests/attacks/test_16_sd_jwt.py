@@ -128,7 +128,8 @@ class TestDigests:
 
     def test_disclosure_presented_twice(self) -> None:
         """The same Disclosure twice in one presentation."""
-        rejects(DisclosureError, verify, sd({"_sd": [digest(NAME)]}, NAME, NAME))
+        error = rejects(DisclosureError, verify, sd({"_sd": [digest(NAME)]}, NAME, NAME))
+        assert "disclosure 1 is presented twice" in error.message
 
     def test_unreferenced_disclosure(self) -> None:
         """A Disclosure that no digest references (not issued for this JWT)."""

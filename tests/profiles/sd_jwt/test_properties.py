@@ -7,7 +7,8 @@ For any claims (disclosable members and elements at any depth) and any choice:
 - by raw subset of Disclosures: when every chosen Disclosure's parent is chosen too, the
   verified claims equal what the reference implementation's processing makes of the
   same presentation; otherwise the presentation is refused (a Disclosure whose parent
-  is withheld is referenced by nothing).
+  is withheld is referenced by nothing);
+- any one character of a key-bound presentation changed: refused, with a JotkitError.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from jwcrypto.jwk import JWK
 from sd_jwt.verifier import SDJWTVerifier as ReferenceVerifier
 
 from jotkit import Key
-from jotkit.errors import DisclosureError
+from jotkit.errors import DisclosureError, JotkitError
 from jotkit.profiles import sd_jwt
 from jotkit.profiles.sd_jwt import SD
 from tests.profiles.sd_jwt._helpers import revealed
@@ -140,3 +141,37 @@ class TestBySubset:
         key = JWK.from_json(json.dumps(ISSUER.public().to_jwk()))
         reference = ReferenceVerifier(presentation, lambda iss, header: key)
         assert verified == reference.get_verified_payload()
+
+
+HOLDER = Key.generate("ES256")
+_BOUND = sd_jwt.present(
+    sd_jwt.issue({"a": SD({"b": SD(1)}), "c": [SD("x"), 2]}, ISSUER, holder_key=HOLDER),
+    [""],
+    holder_key=HOLDER,
+    nonce="n",
+    audience="v",
+    iat=1_700_000_000,
+)
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~= "
+
+
+class TestTampering:
+    """A changed presentation never verifies."""
+
+    @FAST
+    @given(position=st.integers(0, len(_BOUND) - 1), char=st.sampled_from(_ALPHABET))
+    def test_any_character_changed(self, position: int, char: str) -> None:
+        """One character replaced anywhere: a JotkitError, whatever it hits."""
+        tampered = _BOUND[:position] + char + _BOUND[position + 1 :]
+        if tampered == _BOUND:
+            return
+        with pytest.raises(JotkitError):
+            sd_jwt.verify(
+                tampered,
+                ISSUER.public(),
+                algorithms=["ES256"],
+                key_binding=True,
+                nonce="n",
+                audience="v",
+                now=1_700_000_000,
+            )

@@ -48,16 +48,15 @@ def process(
         payload: the verified payload of the Issuer-signed JWT.
         disclosures: the Disclosures, in presentation order (messages use that index).
         digest: the hash of the payload's ``_sd_alg``.
-        limits: ``max_disclosures`` and ``max_depth`` (the depth of the claims built).
+        limits: ``max_depth``, the depth of the claims built (the number of Disclosures
+            is capped where the presentation is parsed, ``_format.parse``).
         origins: a dict to fill with where each Disclosure put its claim, or None.
 
     Raises:
         DisclosureError: a rule of section 7.1 is broken (the message names the
             Disclosure by index, or the digest).
-        ExceededLimitError: too many Disclosures, or claims nested too deep.
+        ExceededLimitError: claims nested too deep.
     """
-    if len(disclosures) > limits.max_disclosures:
-        raise ExceededLimitError(f"more than {limits.max_disclosures} disclosures")
     walk = _Walk(disclosures, digest, limits, origins)
     claims = walk.object(payload, 1, ())
     claims.pop("_sd_alg", None)
