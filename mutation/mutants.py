@@ -1224,7 +1224,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "sd-jwt: KB-JWT sd_hash not compared",
         "src/jotkit/profiles/sd_jwt/_verify.py",
-        '        if kb_claims.get("sd_hash") != sd_hash:',
+        "        if not isinstance(claimed, str) or not _digest_equal(claimed, sd_hash):",
         "        if False:",
     ),
     Mutant(

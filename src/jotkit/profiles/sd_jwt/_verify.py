@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from ... import jws
 from ..._limits import DEFAULT_LIMITS, Limits
 from ...errors import InvalidClaimError, MissingClaimError
+from ...jwa import constant_time_equal
 from ...jwk import KeyLike
 from ...jwt import ClaimsPolicy
 from ...jwt._parse import parse_claims
@@ -44,6 +45,12 @@ __all__ = ["SDJWTVerifier", "verify"]
 KB_REQUIRED = ("iat", "aud", "nonce", "sd_hash")
 #: Default window for a KB-JWT's ``iat`` (seconds): a proof is made for one presentation.
 KB_MAX_AGE = 300.0
+
+
+def _digest_equal(claimed: str, expected: str) -> bool:
+    # Digests are compared in constant time like every MAC and hash in jotkit (the scan
+    # in tests/attacks/test_constant_time.py); compare_digest takes ASCII text only.
+    return claimed.isascii() and constant_time_equal(claimed, expected)
 
 
 def _no_key(header: Mapping[str, Any]) -> NoReturn:
@@ -230,7 +237,8 @@ class SDJWTVerifier:
         self._kb_policy.check(checked, signed[1])
         if nonce is not None and kb_claims.get("nonce") != nonce:
             raise InvalidClaimError("the KB-JWT's nonce is not this verifier's", claim="nonce")
-        if kb_claims.get("sd_hash") != sd_hash:
+        claimed = kb_claims.get("sd_hash")
+        if not isinstance(claimed, str) or not _digest_equal(claimed, sd_hash):
             raise InvalidClaimError(
                 "the KB-JWT's sd_hash does not cover this presentation", claim="sd_hash"
             )
