@@ -36,8 +36,28 @@ from ._vc import check_verified, is_vc
 
 if TYPE_CHECKING:
     from datetime import timedelta
+    from typing import TypedDict
+
+    from typing_extensions import Unpack
 
     from ...jwt import Now
+
+    class VerifyOptions(TypedDict, total=False):
+        """The keywords of :class:`SDJWTVerifier` that :func:`verify` passes on."""
+
+        kb_algorithms: Collection[str] | None
+        kb_max_age: float
+        sd_algorithms: Collection[str]
+        subject: str | None
+        leeway: float | timedelta
+        required: Collection[str]
+        typ: str | None
+        checks: Mapping[str, Any] | None
+        now: Now | None
+        max_age: float | timedelta | None
+        policy: ClaimsPolicy | None
+        limits: Limits
+
 
 __all__ = ["SDJWTVerifier", "verify"]
 
@@ -253,7 +273,7 @@ def verify(
     key_binding: bool = False,
     nonce: str | None = None,
     audience: str | None = None,
-    **options: Any,
+    **options: Unpack[VerifyOptions],
 ) -> dict[str, Any]:
     """Verify an SD-JWT presentation in one call; return the processed claims.
 
