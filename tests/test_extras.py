@@ -77,8 +77,35 @@ class TestMissingExtra:
                 "import jotkit.cli._app",
                 "the jotkit command needs click, which is not installed: pip install 'jotkit[cli]'",
             ),
+            (
+                ("fastapi",),
+                "import jotkit.integrations.fastapi",
+                "jotkit.integrations.fastapi needs fastapi, which is not installed: "
+                "pip install 'jotkit[fastapi]'",
+            ),
+            (
+                ("starlette",),
+                "import jotkit.integrations.starlette",
+                "jotkit.integrations.starlette needs starlette, which is not installed: "
+                "pip install 'jotkit[fastapi]'",
+            ),
+            (
+                ("flask",),
+                "import jotkit.integrations.flask",
+                "jotkit.integrations.flask needs flask, which is not installed: "
+                "pip install 'jotkit[flask]'",
+            ),
         ],
-        ids=["remote", "remote-name", "redis", "redis-async", "cli"],
+        ids=[
+            "remote",
+            "remote-name",
+            "redis",
+            "redis-async",
+            "cli",
+            "fastapi",
+            "starlette",
+            "flask",
+        ],
     )
     def test_layer_names_its_extra(
         self, blocked: tuple[str, ...], statement: str, message: str

@@ -7,6 +7,7 @@
 (the public URL DPoP's ``htu`` is checked against).
 """
 
+import json
 import os
 import sys
 from typing import Annotated, Any
@@ -83,7 +84,7 @@ def flask_app(keys: KeySet, dpop: DPoPVerifier | None = None, **options: Any) ->
 
 
 def _serve(kind: str, port: int) -> None:  # pragma: no cover - runs in a server process
-    keys = KeySet.from_jwks(os.environ["JOTKIT_TEST_JWKS"])
+    keys = KeySet.from_jwks(json.loads(os.environ["JOTKIT_TEST_JWKS"]))
     redis_url = os.environ.get("JOTKIT_TEST_REDIS")
     replay: ReplayStore | None = None
     if redis_url:

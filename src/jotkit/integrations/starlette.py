@@ -20,6 +20,7 @@ from typing import Any
 from .._extras import missing_extra
 
 try:
+    import starlette  # noqa: F401 - first, so that a missing Starlette is named as such
     from starlette.authentication import (
         AuthCredentials,
         AuthenticationBackend,
