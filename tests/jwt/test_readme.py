@@ -1,4 +1,4 @@
-"""Every ```python block of the README runs as written."""
+"""Every ```python block of the README and of the guides (docs/guides) runs as written."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DOCUMENTS = ("README.md",)
+GUIDES = sorted(str(path.relative_to(ROOT)) for path in ROOT.glob("docs/guides/**/*.md"))
+DOCUMENTS = ("README.md", *GUIDES)
 
 
 def python_blocks(text: str) -> tuple[str, int]:
