@@ -5,10 +5,11 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-dev
 BENCH_STAMP := $(VENV)/.installed-bench
 FUZZ_STAMP := $(VENV)/.installed-fuzz
+EXAMPLE_STAMP := $(VENV)/.installed-example
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_RUNS ?= 300
 
-.PHONY: system-deps demo test lint typecheck pytest clean bench bench-quick interop fuzz fuzz-smoke mutate
+.PHONY: example system-deps demo test lint typecheck pytest clean bench bench-quick interop fuzz fuzz-smoke mutate
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -33,12 +34,20 @@ $(FUZZ_STAMP): $(PY) pyproject.toml
 demo: $(VENV)/.installed
 	$(PY) -m jotkit.demo
 
+$(EXAMPLE_STAMP): $(PY) pyproject.toml
+	$(PY) -m pip install -q -e '.[fastapi]' 'uvicorn>=0.29'
+	touch $@
+
+# A FastAPI resource server (remote key set + DPoP) against the demo's identity provider.
+example: $(EXAMPLE_STAMP)
+	$(PY) examples/fastapi_resource_server.py $(EXAMPLE_ARGS)
+
 lint: $(STAMP)
-	$(PY) -m ruff check src tests benchmarks fuzz mutation
-	$(PY) -m ruff format --check src tests benchmarks fuzz mutation
+	$(PY) -m ruff check src tests benchmarks fuzz mutation examples
+	$(PY) -m ruff format --check src tests benchmarks fuzz mutation examples
 
 typecheck: $(STAMP)
-	$(PY) -m mypy src tests
+	$(PY) -m mypy src tests examples
 
 pytest: $(STAMP) system-deps
 	$(PY) -m pytest --cov --cov-branch --cov-report=term:skip-covered --cov-report=json:coverage.json -q

@@ -248,6 +248,9 @@ def row_specs(fx: Fixtures) -> list[RowSpec]:
     from ._dpop import dpop_specs  # deferred: it imports RowSpec from here
 
     specs.extend(dpop_specs())
+    from ._integrations import integration_specs  # FastAPI rows (issue 11)
+
+    specs.extend(integration_specs())
     from ._pq_x509 import specs as pq_x509_specs  # ML-DSA and x5c rows (issue 13)
 
     specs.extend(pq_x509_specs(fx))
