@@ -9,7 +9,7 @@ EXAMPLE_STAMP := $(VENV)/.installed-example
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_RUNS ?= 300
 
-.PHONY: example system-deps demo test lint typecheck pytest clean bench bench-quick interop fuzz fuzz-smoke mutate
+.PHONY: docs example system-deps demo test lint typecheck pytest clean bench bench-quick interop fuzz fuzz-smoke mutate
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -57,7 +57,11 @@ pytest: $(STAMP) system-deps
 system-deps:
 	bash scripts/system-deps.sh
 
-test: system-deps lint typecheck fuzz-smoke pytest
+# The documentation site (mkdocs.yml): strict, so a broken link, reference or docstring fails.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --quiet
+
+test: system-deps lint typecheck docs fuzz-smoke pytest
 
 # Interop matrix (docs/interop.md) only; `make test` runs it too. Needs Node.js 20+ and npm.
 interop: $(STAMP)
@@ -66,6 +70,7 @@ interop: $(STAMP)
 # Benchmarks (benchmarks/RESULTS.md): options via BENCH_ARGS or BENCH_* variables.
 bench: $(BENCH_STAMP)
 	$(PY) -m benchmarks $(BENCH_ARGS)
+	$(PY) scripts/bench_chart.py
 
 bench-quick: $(BENCH_STAMP)
 	$(PY) -m benchmarks --quick $(BENCH_ARGS)
@@ -84,5 +89,5 @@ mutate: $(STAMP)
 	$(PY) -m mutation.run --jobs 2 $(MUTATE_ARGS)
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache coverage.json .coverage \
+	rm -rf $(VENV) site .mypy_cache .pytest_cache .ruff_cache coverage.json .coverage \
 		tests/interop/node/node_modules fuzz/corpus

@@ -83,9 +83,9 @@ def decrypt_key(
     ``algorithms`` defaults to the PBES2 family: that is what this function is for.
 
     Raises:
-        MalformedJWEError, ExceededLimitError, AlgorithmNotAllowedError,
-            UnsupportedAlgorithmError, DecryptionError: as for
-            :func:`~jotkit.jwe.decrypt_compact` (a wrong password is a DecryptionError).
+        MalformedJWEError, ExceededLimitError: as for :func:`~jotkit.jwe.decrypt_compact`.
+        AlgorithmNotAllowedError, UnsupportedAlgorithmError: as for ``decrypt_compact``.
+        DecryptionError: as for ``decrypt_compact`` (a wrong password is one).
         InvalidKeyError: the plaintext is not a JWK or JWK Set, or disagrees with ``cty``.
     """
     decrypted = decrypt_compact(

@@ -26,8 +26,9 @@ class KeySource(Protocol):
         """The one key for a token with ``header``, checked to fit ``op`` and ``descriptor``.
 
         Raises:
-            KeyNotFoundError, MultipleKeysMatchedError, InvalidKeyError,
-            AlgorithmNotAllowedError, KeySetUnavailableError: no single fitting key.
+            KeyNotFoundError, MultipleKeysMatchedError: no single fitting key.
+            InvalidKeyError, AlgorithmNotAllowedError: the key does not fit.
+            KeySetUnavailableError: the source cannot answer now.
         """
         ...
 

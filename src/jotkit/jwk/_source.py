@@ -137,8 +137,8 @@ def select_key(
     """Resolve ``key`` for one token (building its source for this call only).
 
     Raises:
-        KeyNotFoundError, MultipleKeysMatchedError, InvalidKeyError,
-        AlgorithmNotAllowedError: no single fitting key.
+        KeyNotFoundError, MultipleKeysMatchedError: no single fitting key.
+        InvalidKeyError, AlgorithmNotAllowedError: the key does not fit.
         TypeError: ``key`` is of an unsupported type.
     """
     return key_source(key).key_for(header, op, descriptor)

@@ -194,8 +194,8 @@ class CompactVerifier:
         """The key source's answer for ``header``, checked to fit ``descriptor``.
 
         Raises:
-            KeyNotFoundError, InvalidKeyError, AlgorithmNotAllowedError,
-            KeySetUnavailableError: no single fitting key.
+            KeyNotFoundError, KeySetUnavailableError: no single fitting key.
+            InvalidKeyError, AlgorithmNotAllowedError: the key does not fit.
         """
         key = self._bound_key(descriptor)
         if key is None:

@@ -136,8 +136,8 @@ class AccessTokenVerifier:
         """Validate an access token.
 
         Raises:
-            MalformedError, AlgorithmNotAllowedError, KeyNotFoundError,
-            KeySetUnavailableError, VerificationError: the token or its signature.
+            MalformedError, AlgorithmNotAllowedError: the token.
+            KeyNotFoundError, KeySetUnavailableError, VerificationError: its signature.
             ClaimsError: ``typ``, a required claim, ``iss``, ``aud``, time, or a scope
                 not granted (``.claim`` is ``"scope"``).
         """

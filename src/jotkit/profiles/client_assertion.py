@@ -164,8 +164,8 @@ def verify(
 
     Raises:
         MalformedError, ExceededLimitError: not a well-formed compact JWS JWT.
-        AlgorithmNotAllowedError, KeyNotFoundError, InvalidKeyError,
-        InvalidSignatureError: the signature does not verify with the client's keys.
+        AlgorithmNotAllowedError, KeyNotFoundError: no client key fits.
+        InvalidKeyError, InvalidSignatureError: the signature does not verify.
         ClaimsError: ``typ``, ``iss``, ``sub``, ``aud``, ``exp``, ``jti`` break the rules.
         ReplayError: the assertion was used before.
         ReplayStoreUnavailableError: the store cannot answer.

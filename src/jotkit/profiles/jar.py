@@ -134,7 +134,7 @@ def verify(
 
     Raises:
         MalformedError, ExceededLimitError: not a compact JWS (or JWE of one) JWT.
-        AlgorithmNotAllowedError, KeyNotFoundError, InvalidKeyError,
+        AlgorithmNotAllowedError, KeyNotFoundError, InvalidKeyError: no key fits.
         InvalidSignatureError, DecryptionError: a layer does not verify.
         ClaimsError: ``typ``, ``iss``, ``aud``, ``exp``, ``client_id`` break the rules.
         ReplayError, ReplayStoreUnavailableError: with ``replay``, as its store says.

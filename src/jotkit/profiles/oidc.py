@@ -208,8 +208,8 @@ class IDTokenVerifier:
             max_age: the ``max_age`` sent: ``auth_time`` is then required, and no older.
 
         Raises:
-            MalformedError, AlgorithmNotAllowedError, KeyNotFoundError,
-            KeySetUnavailableError, VerificationError: the token or its signature.
+            MalformedError, AlgorithmNotAllowedError: the token.
+            KeyNotFoundError, KeySetUnavailableError, VerificationError: its signature.
             ClaimsError: a claim fails a rule (``.claim`` names it).
         """
         inner = open_nested(id_token, self._decryption, self._limits)

@@ -199,8 +199,8 @@ class SDJWTVerifier:
 
         Raises:
             MalformedError, ExceededLimitError: not a well-formed SD-JWT.
-            AlgorithmNotAllowedError, KeyNotFoundError, InvalidKeyError,
-                InvalidSignatureError: the Issuer-signed JWT or KB-JWT signature.
+            AlgorithmNotAllowedError, KeyNotFoundError: no key fits a signature.
+            InvalidKeyError, InvalidSignatureError: a signature does not verify.
             DisclosureError: a rule of section 7.1 (or an SD-JWT VC rule) is broken.
             ClaimsError: the policy on the processed claims, or the KB-JWT's claims.
         """
