@@ -556,7 +556,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "one-shot decode ignores a fixed now",
-        "src/jotkit/jwt/_decode.py",
+        "src/jotkit/jwt/_prepared.py",
         "    return verifier._verify(token, at)[1]\n",
         "    return verifier._verify(token, None)[1]\n",
     ),

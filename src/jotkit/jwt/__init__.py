@@ -15,17 +15,17 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from ._decode import decode, decode_complete
 from ._encode import encode
+from ._parse import unverified
 from ._policy import ClaimsPolicy
+from ._prepared import decode, decode_complete
 from ._result import DecodedJWT, UnverifiedJWT
-from ._unverified import unverified
 from ._verifier import Verifier
 
 if TYPE_CHECKING:
+    from ._checks import Now
     from ._encrypted import decrypt, encrypt
     from ._nested import decode_nested, encode_nested
-    from ._numeric import Now
     from ._unsecured import decode_unsecured, encode_unsecured
 
 __all__ = [
@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 _LAZY = {
-    "Now": "._numeric",
+    "Now": "._checks",
     "decrypt": "._encrypted",
     "encrypt": "._encrypted",
     "decode_nested": "._nested",

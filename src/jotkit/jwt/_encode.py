@@ -16,8 +16,7 @@ from ..errors import InvalidClaimError
 from ..jwk import Key
 from ..jws._compact import sign_encoded
 from ..jws._sign import build_header, signing_key
-from ._checks import check_types
-from ._numeric import from_datetime
+from ._checks import check_types, from_datetime
 
 __all__ = ["claims_payload", "encode", "jwt_header"]
 

@@ -4,6 +4,11 @@ A JWT is accepted only in the one serialization the caller asked for. A verifier
 takes a JSON serialization or a JWE where it expects a compact JWS (or the reverse)
 lets an attacker swap a token for one that was checked differently, as in jwcrypto
 CVE-2022-3102 (token substitution).
+
+:func:`unverified` reads a token WITHOUT verifying it, for debugging and routing (RFC
+7519 section 7.2). Its name says what it does: nothing it returns may be trusted; use it
+to print a token or to pick an issuer's key set before :func:`~jotkit.jwt.decode`, never
+to make an access decision.
 """
 
 from __future__ import annotations
@@ -12,8 +17,9 @@ from typing import Any
 
 from .. import _json
 from .._b64 import b64decode
-from .._limits import Limits
+from .._limits import DEFAULT_LIMITS, Limits
 from ..errors import ExceededLimitError, MalformedJWTError
+from ._result import UnverifiedJWT
 
 __all__ = [
     "JWE_SEGMENTS",
@@ -22,6 +28,7 @@ __all__ = [
     "parse_claims",
     "parse_header",
     "parse_payload",
+    "unverified",
 ]
 
 JWS_SEGMENTS = 3
@@ -105,3 +112,17 @@ def parse_payload(segment: str, limits: Limits) -> dict[str, Any]:
     if len(segment) > limits.max_payload_size * 4 // 3 + 4:
         raise ExceededLimitError("the JWT payload is too large")
     return parse_claims(b64decode(segment, MalformedJWTError), limits)
+
+
+def unverified(token: str | bytes, *, limits: Limits = DEFAULT_LIMITS) -> UnverifiedJWT:
+    """Return a compact JWS JWT's header and claims WITHOUT verifying anything.
+
+    Raises:
+        MalformedJWTError, ExceededLimitError: not a compact JWS of a JSON object (a JWE
+            cannot be read without its key), or not str or bytes at all.
+    """
+    head, body, _ = compact_text(token, limits, JWS_SEGMENTS).split(".")
+    header = parse_header(head, limits)
+    if header.get("b64", True) is not True:
+        raise MalformedJWTError("a JWT payload must be base64url-encoded (b64: false)")
+    return UnverifiedJWT(header, parse_payload(body, limits))

@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from .. import _time
 from .._frozen import Frozen
 from ..errors import ExpiredError, InvalidClaimError, MissingClaimError, NotYetValidError
-from ._checks import check_types, media_type, run_checks
-from ._numeric import make_clock, seconds
+from ._checks import check_types, make_clock, media_type, run_checks, seconds
 
 if TYPE_CHECKING:
     from datetime import timedelta
@@ -25,7 +24,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
-    from ._numeric import Now
+    from ._checks import Now
 
     _T = TypeVar("_T")
 

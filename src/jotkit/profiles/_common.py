@@ -11,8 +11,7 @@ from typing import Any
 from .. import _time
 from ..errors import InvalidClaimError
 from ..jwk import Key
-from ..jwt._checks import media_type
-from ..jwt._numeric import seconds
+from ..jwt._checks import media_type, seconds
 
 __all__ = [
     "check_lifetime",

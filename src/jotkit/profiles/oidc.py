@@ -18,7 +18,7 @@ from ..errors import ExpiredError, InvalidClaimError, MissingClaimError
 from ..jwa import JWS_ALGORITHMS, Operation
 from ..jwk import AlgorithmDescriptor, FixedKey, Key, KeyLike, KeySource, key_source
 from ..jwt import Verifier
-from ..jwt._numeric import seconds
+from ..jwt._checks import seconds
 from ._tokens import Decryption, header_typ, matches_hash, open_nested
 
 if TYPE_CHECKING:
