@@ -8,7 +8,8 @@ FUZZ_STAMP := $(VENV)/.installed-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_RUNS ?= 300
 
-.PHONY: system-deps demo test lint typecheck pytest clean bench bench-quick interop fuzz fuzz-smoke mutate
+.PHONY: system-deps demo test lint typecheck verifytypes pytest clean bench bench-quick interop fuzz \
+	fuzz-smoke mutate
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -34,11 +35,16 @@ demo: $(VENV)/.installed
 	$(PY) -m jotkit.demo
 
 lint: $(STAMP)
-	$(PY) -m ruff check src tests benchmarks fuzz mutation
-	$(PY) -m ruff format --check src tests benchmarks fuzz mutation
+	$(PY) -m ruff check src tests benchmarks fuzz mutation scripts
+	$(PY) -m ruff format --check src tests benchmarks fuzz mutation scripts
 
 typecheck: $(STAMP)
 	$(PY) -m mypy src tests
+
+# The public API's typing as pyright sees it (another checker than mypy): fails under 99%.
+# pyright from PyPI runs on the system Node.js (20+).
+verifytypes: $(STAMP)
+	$(PY) scripts/verifytypes.py --min 99
 
 pytest: $(STAMP) system-deps
 	$(PY) -m pytest --cov --cov-branch --cov-report=term:skip-covered --cov-report=json:coverage.json -q
@@ -48,7 +54,7 @@ pytest: $(STAMP) system-deps
 system-deps:
 	bash scripts/system-deps.sh
 
-test: system-deps lint typecheck fuzz-smoke pytest
+test: system-deps lint typecheck verifytypes fuzz-smoke pytest
 
 # Interop matrix (docs/interop.md) only; `make test` runs it too. Needs Node.js 20+ and npm.
 interop: $(STAMP)

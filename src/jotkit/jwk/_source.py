@@ -40,7 +40,7 @@ class FixedKey:
     __slots__ = ("key",)
 
     def __init__(self, key: Key) -> None:
-        self.key = key
+        self.key: Key = key
 
     def key_for(
         self, header: Mapping[str, Any], op: Operation, descriptor: AlgorithmDescriptor
@@ -69,7 +69,7 @@ class KeyCallback:
     __slots__ = ("function",)
 
     def __init__(self, function: Callable[[Mapping[str, Any]], Key | bytes]) -> None:
-        self.function = function
+        self.function: Callable[[Mapping[str, Any]], Key | bytes] = function
 
     def key_for(
         self, header: Mapping[str, Any], op: Operation, descriptor: AlgorithmDescriptor
