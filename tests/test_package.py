@@ -24,6 +24,7 @@ RANK = {
     "_frozen": 0,
     "_lru": 0,
     "_lazy": 0,
+    "_extras": 0,
     "_joined": 0,
     "jwa": 1,
     "jwk": 2,

@@ -237,18 +237,6 @@ class TestKeyCommands:
         assert both.exit_code == 2
 
 
-def test_without_the_cli_extra() -> None:
-    """Without Click, the command says which extra to install (exit 2)."""
-    code = "import sys; sys.modules['click'] = None\nfrom jotkit.cli import main\nmain()"
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
-    )
-    assert done.returncode == 2
-    assert done.stderr.strip() == (
-        "jotkit: error: the command line needs the cli extra: pip install 'jotkit[cli]'"
-    )
-
-
 def test_shared_logic_imports_no_click() -> None:
     """jotkit.cli.inspect and jotkit.cli.lint load without Click or rich (the debugger)."""
     code = (

@@ -1,4 +1,4 @@
-"""redis-py is imported only by the Redis stores, and its absence names the extra."""
+"""redis-py is imported only by the Redis stores (its absence: tests/test_extras.py)."""
 
 from __future__ import annotations
 
@@ -24,17 +24,3 @@ class TestImports:
             "assert 'redis' not in sys.modules, 'redis imported'\n"
         )
         assert result.returncode == 0, result.stderr
-
-    def test_missing_redis_names_the_extra(self) -> None:
-        """Without redis-py, asking for the Redis store says pip install 'jotkit[redis]'."""
-        result = _run(
-            "import sys\n"
-            "sys.modules['redis'] = None\n"
-            "from jotkit.replay import MemoryReplayStore\n"
-            "try:\n"
-            "    from jotkit.replay import RedisReplayStore\n"
-            "except ImportError as exc:\n"
-            "    print(exc)\n"
-        )
-        assert result.returncode == 0, result.stderr
-        assert "jotkit[redis]" in result.stdout

@@ -19,13 +19,8 @@ __all__ = ["main"]
 def main(argv: list[str] | None = None) -> None:
     """Run the ``jotkit`` command line; exits with its status."""
     try:
-        import click  # noqa: F401 - probe for the extra
-    except ImportError:
-        print(
-            "jotkit: error: the command line needs the cli extra: pip install 'jotkit[cli]'",
-            file=sys.stderr,
-        )
+        from ._app import run
+    except ImportError as exc:  # the cli extra is missing: the error names it
+        print(f"jotkit: error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
-    from ._app import run
-
     run(argv)

@@ -7,10 +7,14 @@ import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import click
-
+from .._extras import missing_extra
 from ..errors import JotkitError
 from ._input import CLIError, UsageProblem, load_key_file, secret_bytes
+
+try:
+    import click
+except ImportError as exc:  # pragma: no cover - tested in a subprocess (tests/test_extras.py)
+    raise missing_extra("the jotkit command", "cli", exc) from exc
 
 __all__ = [
     "EXIT_INVALID",
@@ -176,10 +180,8 @@ def remote_layer() -> Any:
 
     try:
         return importlib.import_module("jotkit.remote")
-    except ImportError:
-        raise UsageProblem(
-            "this needs the remote layer (jotkit.remote): pip install 'jotkit[remote]'"
-        ) from None
+    except ImportError as exc:  # the remote extra is missing: the error names it
+        raise UsageProblem(str(exc)) from None
 
 
 def _version() -> str:

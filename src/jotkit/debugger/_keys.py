@@ -74,10 +74,8 @@ def _remote_key_set(url: str) -> KeyLike:
     # Only on the user's explicit request: the debugger itself fetches nothing.
     try:
         from ..remote import RemoteKeySet  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        raise BadRequest(
-            "fetching a JWKS URL needs the remote layer: pip install 'jotkit[remote]'"
-        ) from None
+    except ImportError as exc:  # the remote extra is missing: the error names it
+        raise BadRequest(f"fetching a JWKS URL: {exc}") from None
     remote: KeyLike = RemoteKeySet(url)
     return remote
 

@@ -12,14 +12,13 @@ import asyncio
 from collections.abc import Mapping
 
 from .. import _time
+from .._extras import missing_extra
 from ._document import FetchError, check_response
 
 try:
     import httpx
-except ImportError as exc:  # pragma: no cover - the dev extra installs httpx
-    raise ImportError(
-        "jotkit.remote needs httpx: pip install 'jotkit[remote]'", name=exc.name
-    ) from exc
+except ImportError as exc:  # pragma: no cover - tested in a subprocess (tests/test_extras.py)
+    raise missing_extra("jotkit.remote", "remote", exc) from exc
 
 __all__ = ["Response", "fetch", "fetch_async", "httpx"]
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
+from .._extras import missing_extra
 from ..errors import ReplayStoreUnavailableError
 from ._base import digest, window
 
@@ -28,8 +29,8 @@ try:
     import redis.asyncio
     from redis.backoff import NoBackoff
     from redis.exceptions import RedisError
-except ImportError as exc:  # pragma: no cover - depends on the environment
-    raise ImportError("the Redis replay store needs redis-py: pip install 'jotkit[redis]'") from exc
+except ImportError as exc:  # pragma: no cover - tested in a subprocess (tests/test_extras.py)
+    raise missing_extra("the Redis replay store", "redis", exc) from exc
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable
