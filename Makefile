@@ -7,9 +7,13 @@ BENCH_STAMP := $(VENV)/.installed-bench
 FUZZ_STAMP := $(VENV)/.installed-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_RUNS ?= 300
+DIST   := dist
+# The environment the built wheel is tested in: made anew by every `make wheel-test`.
+WHEEL_VENV := .venv-wheel
+WHEEL_PY   := $(WHEEL_VENV)/bin/python
 
-.PHONY: system-deps demo test lint typecheck verifytypes pytest clean bench bench-quick interop fuzz \
-	fuzz-smoke mutate
+.PHONY: system-deps demo test lint typecheck verifytypes pytest dist wheel-test extras-check clean bench \
+	bench-quick interop fuzz fuzz-smoke mutate
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -54,7 +58,31 @@ pytest: $(STAMP) system-deps
 system-deps:
 	bash scripts/system-deps.sh
 
-test: system-deps lint typecheck verifytypes fuzz-smoke pytest
+# The sdist and the wheel (the wheel built from the sdist, so the sdist is complete),
+# checked as a package index renders them.
+dist: $(STAMP)
+	rm -rf $(DIST)
+	$(PY) -m build --outdir $(DIST) .
+	$(PY) -m twine check --strict $(DIST)/*
+
+# The suite against the installed wheel, not the source tree: a fresh environment with
+# jotkit from the wheel (every extra, and the dev extra's test tools), pytest run from the
+# checkout where only the tests, fuzz/ and mutation/ are importable (src/ is not on
+# sys.path; tests/test_package.py checks where jotkit was imported from).
+wheel-test: dist system-deps
+	rm -rf $(WHEEL_VENV)
+	$(PYTHON) -m venv $(WHEEL_VENV)
+	$(WHEEL_PY) -m pip install -q --upgrade pip
+	$(WHEEL_PY) -m pip install -q "$$(ls $(DIST)/jotkit-*.whl)[dev]"
+	JOTKIT_TEST_INSTALLED=1 $(WHEEL_PY) -m pytest -q -p no:cacheprovider
+
+# Each extra on its own (and none): one fresh environment per extra from the wheel, the
+# layer used for real, the layers of the missing extras refusing with the extra's name.
+extras-check: dist
+	$(PYTHON) scripts/extras_check.py --wheel "$$(ls $(DIST)/jotkit-*.whl)" $(EXTRAS_ARGS)
+
+# extras-check (about a minute) before wheel-test, so that pytest's summary closes the log.
+test: system-deps lint typecheck verifytypes fuzz-smoke pytest extras-check wheel-test
 
 # Interop matrix (docs/interop.md) only; `make test` runs it too. Needs Node.js 20+ and npm.
 interop: $(STAMP)
@@ -81,5 +109,5 @@ mutate: $(STAMP)
 	$(PY) -m mutation.run --jobs 2 $(MUTATE_ARGS)
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache coverage.json .coverage \
+	rm -rf $(VENV) $(WHEEL_VENV) .venv-extras $(DIST) .mypy_cache .pytest_cache .ruff_cache coverage.json .coverage \
 		tests/interop/node/node_modules fuzz/corpus
