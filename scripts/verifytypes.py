@@ -65,7 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     score = 100 * completeness["completenessScore"]
     print(
         f"pyright --verifytypes {args.package}: {score:.1f}% "
-        f"({completeness['packageRootDirectory']}; floor {args.min:g}%)"
+        f"({completeness['packageRootDirectory']}; floor {args.min:g}%); without "
+        f"docstrings: {completeness['missingFunctionDocStringCount']} functions, "
+        f"{completeness['missingClassDocStringCount']} classes"
     )
     return 0 if score >= args.min else 1
 
