@@ -166,3 +166,28 @@ class TestContents:
         )
         assert done.returncode == 0, done.stdout + done.stderr
         assert done.stdout.count("PASSED") == 2
+
+
+class TestTypingGate:
+    """``make verifytypes``: pyright's completeness score of the importable jotkit."""
+
+    def _verifytypes(self, floor: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, str(ROOT / "scripts" / "verifytypes.py"), "--min", floor],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+
+    def test_public_api_is_typed(self) -> None:
+        """The package this run imports (src/ or the wheel) scores 99% or more."""
+        done = self._verifytypes("99")
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert str(Path(jotkit.__file__).resolve().parent) in done.stdout
+
+    def test_gate_fails_under_the_floor(self) -> None:
+        """A floor above any score fails, and the score is still reported."""
+        done = self._verifytypes("100.1")
+        assert done.returncode == 1
+        assert "pyright --verifytypes jotkit: " in done.stdout
