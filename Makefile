@@ -9,7 +9,9 @@ FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_RUNS ?= 300
 DIST   := dist
 # The environment the built wheel is tested in: made anew by every `make wheel-test`.
-WHEEL_VENV := .venv-wheel
+# Another interpreter: make wheel-test WHEEL_PYTHON=python3.13 WHEEL_VENV=.venv-wheel-3.13
+WHEEL_PYTHON ?= $(PYTHON)
+WHEEL_VENV ?= .venv-wheel
 WHEEL_PY   := $(WHEEL_VENV)/bin/python
 
 .PHONY: system-deps demo test lint typecheck verifytypes pytest dist wheel-test extras-check clean bench \
@@ -71,7 +73,7 @@ dist: $(STAMP)
 # sys.path; tests/test_package.py checks where jotkit was imported from).
 wheel-test: dist system-deps
 	rm -rf $(WHEEL_VENV)
-	$(PYTHON) -m venv $(WHEEL_VENV)
+	$(WHEEL_PYTHON) -m venv $(WHEEL_VENV)
 	$(WHEEL_PY) -m pip install -q --upgrade pip
 	$(WHEEL_PY) -m pip install -q "$$(ls $(DIST)/jotkit-*.whl)[dev]"
 	JOTKIT_TEST_INSTALLED=1 $(WHEEL_PY) -m pytest -q -p no:cacheprovider
@@ -109,5 +111,5 @@ mutate: $(STAMP)
 	$(PY) -m mutation.run --jobs 2 $(MUTATE_ARGS)
 
 clean:
-	rm -rf $(VENV) $(WHEEL_VENV) .venv-extras $(DIST) .mypy_cache .pytest_cache .ruff_cache coverage.json .coverage \
+	rm -rf $(VENV) .venv-wheel* .venv-extras $(DIST) .mypy_cache .pytest_cache .ruff_cache coverage.json .coverage \
 		tests/interop/node/node_modules fuzz/corpus
