@@ -14,8 +14,8 @@ WHEEL_PYTHON ?= $(PYTHON)
 WHEEL_VENV ?= .venv-wheel
 WHEEL_PY   := $(WHEEL_VENV)/bin/python
 
-.PHONY: system-deps demo test lint typecheck verifytypes pytest dist wheel-test extras-check clean bench \
-	bench-quick interop fuzz fuzz-smoke mutate
+.PHONY: system-deps demo test lint typecheck verifytypes pytest dist wheel-test extras-check \
+	clean bench bench-quick interop fuzz fuzz-smoke mutate
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
