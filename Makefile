@@ -45,7 +45,7 @@ lint: $(STAMP)
 	$(PY) -m ruff format --check src tests benchmarks fuzz mutation scripts
 
 typecheck: $(STAMP)
-	$(PY) -m mypy src tests
+	$(PY) -m mypy src tests scripts
 
 # The public API's typing as pyright sees it (another checker than mypy): fails under 99%.
 # pyright from PyPI runs on the system Node.js (20+).
