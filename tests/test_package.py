@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import ast
 import importlib
+import os
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -114,6 +116,20 @@ class TestPublicModules:
     def test_py_typed(self) -> None:
         """The package ships the PEP 561 marker."""
         assert (SRC / "py.typed").exists()
+
+    def test_imported_from_where_expected(self) -> None:
+        """The wheel run (JOTKIT_TEST_INSTALLED=1) tests the installed package, not src/.
+
+        ``make wheel-test`` sets the variable; any other run tests the source tree (the
+        editable install of ``make test``).
+        """
+        installed = SRC.is_relative_to(Path(sysconfig.get_paths()["purelib"]).resolve())
+        source = SRC.is_relative_to(Path(__file__).resolve().parents[1] / "src")
+        if os.environ.get("JOTKIT_TEST_INSTALLED") == "1":
+            assert installed, f"jotkit imported from {SRC}, not from site-packages"
+            assert not source
+        else:
+            assert source, f"jotkit imported from {SRC}: set JOTKIT_TEST_INSTALLED=1"
 
     def test_version(self) -> None:
         """The version is a dotted string."""

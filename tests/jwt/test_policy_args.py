@@ -3,6 +3,8 @@ them (or ``policy=``), and ``help()`` shows each with its meaning."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -92,9 +94,57 @@ class TestOneDefinition:
         """help() of each entry point shows every policy keyword with its meaning."""
         doc = entry.__doc__ or ""
         assert "policy=ClaimsPolicy(...)" in doc
+        (head,) = [line for line in doc.splitlines() if "policy=ClaimsPolicy(...)" in line]
+        indent = len(head) - len(head.lstrip())
         for name, text in POLICY_DOCS.items():
-            assert f"            {name}: " in doc, name
+            assert f"\n{' ' * (indent + 4)}{name}: " in doc, name
             assert " ".join(doc.split()).count(" ".join(text.split())) == 1, name
+
+    @pytest.mark.parametrize(
+        "doc",
+        [
+            "Decode.\n\n    Args:\n        **options: the claims policy.\n    ",
+            "Decode.\n\nArgs:\n    **options: the claims policy.\n",  # as Python 3.13 compiles it
+        ],
+        ids=["indented", "dedented"],
+    )
+    def test_marker_at_any_indentation(self, doc: str) -> None:
+        """The keywords go under the marker's own indentation, one level deeper."""
+
+        def entry() -> None:
+            pass
+
+        entry.__doc__ = doc
+        _policy.with_policy_docs(entry)
+        lines = (entry.__doc__ or "").splitlines()
+        (at,) = [i for i, line in enumerate(lines) if "policy=ClaimsPolicy(...)" in line]
+        indent = len(lines[at]) - len(lines[at].lstrip())
+        listed = lines[at + 1 : at + 1 + len(POLICY_DOCS)]
+        assert [line[: indent + 4].strip() for line in listed] == [""] * len(POLICY_DOCS)
+        assert [line.split(":")[0].strip() for line in listed] == list(POLICY_DOCS)
+
+    def test_marker_missing(self) -> None:
+        """A decorated entry point without the marker is a mistake found at import."""
+
+        def entry() -> None:
+            """Decode."""
+
+        with pytest.raises(AssertionError, match="not one policy marker"):
+            _policy.with_policy_docs(entry)
+
+    def test_import_without_docstrings(self) -> None:
+        """``python -OO`` strips docstrings: jotkit still imports and decodes."""
+        code = (
+            "import jotkit\n"
+            "key = jotkit.Key.from_secret(b'p' * 32)\n"
+            "token = jotkit.encode({'sub': 'a'}, key, alg='HS256')\n"
+            "assert jotkit.decode(token, key, algorithms=['HS256']) == {'sub': 'a'}\n"
+            "assert jotkit.decode.__doc__ is None\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-OO", "-c", code], capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
 
 
 class TestEveryEntryPoint:

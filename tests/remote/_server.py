@@ -28,12 +28,29 @@ from cryptography.x509.oid import NameOID
 __all__ = ["CA", "IdP", "Route", "free_port"]
 
 
+_CA_USAGE = x509.KeyUsage(
+    digital_signature=False,
+    content_commitment=False,
+    key_encipherment=False,
+    data_encipherment=False,
+    key_agreement=False,
+    key_cert_sign=True,
+    crl_sign=True,
+    encipher_only=False,
+    decipher_only=False,
+)
+
+
 def _name(text: str) -> x509.Name:
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, text)])
 
 
 class CA:
-    """A certificate authority and a server certificate for 127.0.0.1 / localhost."""
+    """A certificate authority and a server certificate for 127.0.0.1 / localhost.
+
+    Both carry the RFC 5280 extensions that a strict verifier asks for (Python 3.13's
+    default context sets ``VERIFY_X509_STRICT``: key identifiers, key usage).
+    """
 
     def __init__(self, name: str = "jotkit test CA") -> None:
         now = datetime.datetime.now(datetime.timezone.utc)
@@ -47,6 +64,10 @@ class CA:
             .not_valid_before(now - datetime.timedelta(hours=1))
             .not_valid_after(now + datetime.timedelta(days=1))
             .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(_CA_USAGE, critical=True)
+            .add_extension(
+                x509.SubjectKeyIdentifier.from_public_key(self.key.public_key()), critical=False
+            )
             .sign(self.key, hashes.SHA256())
         )
         self.leaf_key = ec.generate_private_key(ec.SECP256R1())
@@ -62,6 +83,18 @@ class CA:
                 x509.SubjectAlternativeName(
                     [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
                 ),
+                critical=False,
+            )
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(
+                x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False
+            )
+            .add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(self.key.public_key()),
+                critical=False,
+            )
+            .add_extension(
+                x509.SubjectKeyIdentifier.from_public_key(self.leaf_key.public_key()),
                 critical=False,
             )
             .sign(self.key, hashes.SHA256())

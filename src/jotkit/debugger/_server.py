@@ -233,10 +233,10 @@ class DebuggerServer:
         anchors: Sequence[Any] | None = None,
         quiet: bool = False,
     ) -> None:
-        self.secret = secrets.token_urlsafe(32)
+        self.secret: str = secrets.token_urlsafe(32)
         httpd = _HTTPServer((host, port), _Handler)
         self.host = host
-        self.port = httpd.server_address[1]
+        self.port: int = httpd.server_address[1]
         hosts = {f"127.0.0.1:{self.port}", f"localhost:{self.port}"}
         if host not in ("127.0.0.1", "localhost", "0.0.0.0", "::"):  # noqa: S104
             hosts.add(f"{host}:{self.port}")
@@ -248,7 +248,7 @@ class DebuggerServer:
         self._httpd = httpd
         self._thread: threading.Thread | None = None
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
-        self.url = f"http://{shown}:{self.port}/#secret={self.secret}"
+        self.url: str = f"http://{shown}:{self.port}/#secret={self.secret}"
 
     def serve_forever(self) -> None:
         """Serve in this thread until :meth:`stop` (from another thread) or an interrupt."""

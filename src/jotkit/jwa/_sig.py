@@ -24,8 +24,9 @@ from ._base import SIGNATURE_OPS, KeyRequirement, Operation
 
 __all__ = ["JWS_ALGORITHMS", "SignatureAlgorithm", "constant_time_equal"]
 
-#: The one comparison used for MACs, tags and hashes (timing attacks).
-constant_time_equal = _hmac.compare_digest
+#: The one comparison used for MACs, tags and hashes (timing attacks). Bytes only: the
+#: declared type is what callers may rely on (the standard function also takes str).
+constant_time_equal: Callable[[bytes, bytes], bool] = _hmac.compare_digest
 
 _ASYMMETRIC_PRIVATE: frozenset[Operation] = frozenset({"sign"})
 

@@ -40,17 +40,23 @@ class FixedKey:
     __slots__ = ("key",)
 
     def __init__(self, key: Key) -> None:
-        self.key = key
+        self.key: Key = key
 
     def key_for(
         self, header: Mapping[str, Any], op: Operation, descriptor: AlgorithmDescriptor
     ) -> Key:
+        """The key, checked to fit ``op`` and ``descriptor``.
+
+        Raises:
+            InvalidKeyError, AlgorithmNotAllowedError: it does not fit (:meth:`Key.check`).
+        """
         self.key.check(op, descriptor)
         return self.key
 
     async def key_for_async(
         self, header: Mapping[str, Any], op: Operation, descriptor: AlgorithmDescriptor
     ) -> Key:
+        """:meth:`key_for`, awaitable."""
         return self.key_for(header, op, descriptor)
 
     def __repr__(self) -> str:
@@ -69,11 +75,17 @@ class KeyCallback:
     __slots__ = ("function",)
 
     def __init__(self, function: Callable[[Mapping[str, Any]], Key | bytes]) -> None:
-        self.function = function
+        self.function: Callable[[Mapping[str, Any]], Key | bytes] = function
 
     def key_for(
         self, header: Mapping[str, Any], op: Operation, descriptor: AlgorithmDescriptor
     ) -> Key:
+        """The function's key for a copy of ``header``, checked to fit ``op`` and ``descriptor``.
+
+        Raises:
+            InvalidKeyError, AlgorithmNotAllowedError: the key (or secret) does not fit.
+            TypeError: the function returned neither a ``Key`` nor bytes.
+        """
         result = self.function(_json.copy_json(header))
         if isinstance(result, Key):
             result.check(op, descriptor)
@@ -85,6 +97,7 @@ class KeyCallback:
     async def key_for_async(
         self, header: Mapping[str, Any], op: Operation, descriptor: AlgorithmDescriptor
     ) -> Key:
+        """:meth:`key_for`, awaitable (the function itself runs synchronously)."""
         return self.key_for(header, op, descriptor)
 
     def __repr__(self) -> str:

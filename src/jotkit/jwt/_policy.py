@@ -69,18 +69,27 @@ POLICY_DOCS: dict[str, str] = {
     "now": "the time to check at (NumericDate, aware datetime, callable; None: clock).",
 }
 
-_MARKER = "        **options: the claims policy.\n"
+_MARKER = "**options: the claims policy."
 
 
 def with_policy_docs(function: _T) -> _T:
     """Write the policy keywords, each with its meaning, where ``function``'s docstring
     says ``**options: the claims policy.``, so that ``help()`` lists every keyword."""
-    doc = function.__doc__ or ""
-    if _MARKER not in doc:
-        raise AssertionError(f"{function!r}: no policy marker in the docstring")
-    entries = "".join(f"            {name}: {text}\n" for name, text in POLICY_DOCS.items())
-    head = "        **options: the claims-policy keywords (or ``policy=ClaimsPolicy(...)``):\n"
-    function.__doc__ = doc.replace(_MARKER, head + entries)
+    doc = function.__doc__
+    if doc is None:  # python -OO: no docstrings to complete
+        return function
+    lines = doc.splitlines(keepends=True)
+    # Matched by its text, whatever its indentation: Python 3.13 compiles docstrings
+    # with their common indentation removed, earlier versions keep it.
+    found = [i for i, line in enumerate(lines) if line.strip() == _MARKER]
+    if len(found) != 1:
+        raise AssertionError(f"{function!r}: not one policy marker in the docstring")
+    line = lines[found[0]]
+    indent = line[: len(line) - len(line.lstrip())]
+    head = f"{indent}**options: the claims-policy keywords (or ``policy=ClaimsPolicy(...)``):\n"
+    entries = "".join(f"{indent}    {name}: {text}\n" for name, text in POLICY_DOCS.items())
+    lines[found[0]] = head + entries
+    function.__doc__ = "".join(lines)
     return function
 
 

@@ -112,7 +112,7 @@ class AccessTokenVerifier:
     ) -> None:
         if isinstance(scopes, str) or not all(isinstance(s, str) for s in scopes):
             raise TypeError("scopes must be a collection of scope names")
-        self.scopes = frozenset(scopes)
+        self.scopes: frozenset[str] = frozenset(scopes)
         self.allow_untyped = allow_untyped
         self._decryption = Decryption(decryption_key, key_algorithms, encryptions)
         self._limits = limits

@@ -167,9 +167,11 @@ class IDTokenVerifier:
             raise TypeError("acr_values must be a non-empty collection of strings")
         self.client_id = client_id
         self.issuer = issuer
-        self.algorithms = tuple(allowed)
-        self.acr_values = None if acr_values is None else frozenset(acr_values)
-        self.max_age = None if max_age is None else _seconds(max_age)
+        self.algorithms: tuple[str, ...] = tuple(allowed)
+        self.acr_values: frozenset[str] | None = (
+            None if acr_values is None else frozenset(acr_values)
+        )
+        self.max_age: float | None = None if max_age is None else _seconds(max_age)
         self.reject_unexpected_nonce = reject_unexpected_nonce
         self.require_hashes = require_hashes
         self._decryption = Decryption(decryption_key, key_algorithms, encryptions)

@@ -63,14 +63,14 @@ class RemoteBase:
         snapshot: Mapping[str, Any] | None,
         clock: Callable[[], float] | None,
     ) -> None:
-        self.url = check_url(url, allow_http=allow_http)
-        self.timeout = _seconds(timeout, "timeout")
+        self.url: str = check_url(url, allow_http=allow_http)
+        self.timeout: float = _seconds(timeout, "timeout")
         if isinstance(max_size, bool) or not isinstance(max_size, int) or max_size < 1:
             raise ValueError("max_size must be a positive number of bytes")
         self.max_size = max_size
         if headers is not None and not isinstance(headers, Mapping):
             raise TypeError("headers must be a mapping of header names to values")
-        self.headers = dict(DEFAULT_HEADERS if headers is None else headers)
+        self.headers: dict[str, str] = dict(DEFAULT_HEADERS if headers is None else headers)
         self.allow_http = allow_http
         self._clock = _time.now if clock is None else clock
         self._state = KeySetState(
