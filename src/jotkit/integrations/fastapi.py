@@ -27,8 +27,8 @@ try:
     from fastapi.openapi.models import HTTPBearer as HTTPBearerModel
     from fastapi.security import SecurityScopes
     from fastapi.security.base import SecurityBase
-except ImportError as exc:  # pragma: no cover - exercised in a fresh interpreter
-    raise missing_extra("jotkit.integrations.fastapi", "fastapi", exc) from exc
+except ImportError as _missing:  # pragma: no cover - exercised in a fresh interpreter
+    raise missing_extra("jotkit.integrations.fastapi", "fastapi", _missing) from _missing
 
 from ..profiles.dpop import DPoPVerifier
 from ._core import Authenticator, Challenge, TokenVerifier, asgi_path
@@ -55,6 +55,10 @@ class BearerAuth(SecurityBase):
     Raises:
         TypeError, ValueError: invalid arguments.
     """
+
+    authenticator: Authenticator
+    model: HTTPBearerModel
+    scheme_name: str
 
     def __init__(
         self,

@@ -23,8 +23,8 @@ from .._extras import missing_extra
 
 try:
     from flask import g, jsonify, make_response, request
-except ImportError as exc:  # pragma: no cover - exercised in a fresh interpreter
-    raise missing_extra("jotkit.integrations.flask", "flask", exc) from exc
+except ImportError as _missing:  # pragma: no cover - exercised in a fresh interpreter
+    raise missing_extra("jotkit.integrations.flask", "flask", _missing) from _missing
 
 from ..profiles.dpop import DPoPVerifier
 from ._core import Authenticator, Challenge, TokenVerifier, wsgi_path

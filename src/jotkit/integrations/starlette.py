@@ -31,8 +31,8 @@ try:
     from starlette.middleware.authentication import AuthenticationMiddleware
     from starlette.requests import HTTPConnection
     from starlette.responses import JSONResponse, PlainTextResponse, Response
-except ImportError as exc:  # pragma: no cover - exercised in a fresh interpreter
-    raise missing_extra("jotkit.integrations.starlette", "fastapi", exc) from exc
+except ImportError as _missing:  # pragma: no cover - exercised in a fresh interpreter
+    raise missing_extra("jotkit.integrations.starlette", "fastapi", _missing) from _missing
 
 from ..profiles.dpop import DPoPVerifier
 from ._core import Authenticator, Challenge, Principal, TokenVerifier, asgi_path
@@ -49,15 +49,18 @@ class TokenUser(BaseUser):
 
     @property
     def is_authenticated(self) -> bool:
+        """Always: a user exists only for a request whose token passed."""
         return True
 
     @property
     def display_name(self) -> str:
+        """The token's ``sub``, or an empty string without one."""
         sub = self.claims.get("sub")
         return sub if isinstance(sub, str) else ""
 
     @property
     def identity(self) -> str:
+        """The token's ``sub``, as :attr:`display_name`."""
         return self.display_name
 
 
@@ -77,6 +80,8 @@ class TokenBackend(AuthenticationBackend):
     Raises:
         TypeError, ValueError: invalid arguments.
     """
+
+    authenticator: Authenticator
 
     def __init__(
         self,

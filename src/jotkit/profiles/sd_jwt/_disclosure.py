@@ -58,6 +58,7 @@ class SD:
     """
 
     __slots__ = ("value",)
+    value: Any
 
     def __init__(self, value: Any) -> None:
         if isinstance(value, SD):
@@ -70,7 +71,7 @@ class SD:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, SD) and other.value == self.value
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__: None = None  # type: ignore[assignment]  # equal by value, so unhashable
 
 
 def _digester(function: Callable[[bytes], Any]) -> Digester:

@@ -69,8 +69,8 @@ KB_MAX_AGE = 300.0
 
 def _digest_equal(claimed: str, expected: str) -> bool:
     # Digests are compared in constant time like every MAC and hash in jotkit (the scan
-    # in tests/attacks/test_constant_time.py); compare_digest takes ASCII text only.
-    return claimed.isascii() and constant_time_equal(claimed, expected)
+    # in tests/attacks/test_constant_time.py), as the ASCII bytes they are.
+    return claimed.isascii() and constant_time_equal(claimed.encode(), expected.encode())
 
 
 def _no_key(header: Mapping[str, Any]) -> NoReturn:
@@ -118,6 +118,8 @@ class SDJWTVerifier:
         "audience",
         "key_binding",
     )
+    key_binding: bool
+    audience: str | None
 
     def __init__(
         self,
