@@ -44,9 +44,9 @@ RSA = Key.generate("RS256", kid="k1")
 PRIVATE_PEM = RSA.to_pem(private=True)
 PUBLIC_PEM = RSA.public().to_pem()
 NOW = int(time.time())
-CLAIMS = {"iss": "https://as.example", "aud": "api", "sub": "alice", "iat": NOW, "exp": NOW + 600}
+CLAIMS = {"iss": "https://as.example", "aud": "api", "sub": "alice", "iat": NOW, "exp": NOW + 86400}
 EXPIRED = {**CLAIMS, "iat": NOW - 1200, "exp": NOW - 600}
-FUTURE = {**CLAIMS, "nbf": NOW + 600}
+FUTURE = {**CLAIMS, "nbf": NOW + 86400}
 
 Case = Callable[[], None]
 CASES: dict[str, Case] = {}
@@ -107,11 +107,12 @@ def _pyjwt_decode_options() -> None:
     token = pyjwt.encode(CLAIMS, PRIVATE_PEM, algorithm="RS256")
     kw: dict[str, Any] = {"audience": "api", "issuer": "https://as.example"}
     same_claims(pyjwt.decode(token, PUBLIC_PEM, algorithms=["RS256"], **kw), jotkit_rs(token, **kw))
-    late = pyjwt.encode({**CLAIMS, "exp": NOW - 5}, PRIVATE_PEM, algorithm="RS256")
+    # Expired 5 s ago, at the time of the call (the suite may run long after import).
+    late = pyjwt.encode({**CLAIMS, "exp": int(time.time()) - 5}, PRIVATE_PEM, algorithm="RS256")
     for leeway in (10, timedelta(seconds=10)):
         pyjwt.decode(late, PUBLIC_PEM, algorithms=["RS256"], leeway=leeway, audience="api")
         jotkit_rs(late, leeway=leeway, audience="api")
-    bare = pyjwt.encode({"sub": "alice", "exp": NOW + 60}, PRIVATE_PEM, algorithm="RS256")
+    bare = pyjwt.encode({"sub": "alice", "exp": NOW + 86400}, PRIVATE_PEM, algorithm="RS256")
     with pytest.raises(pyjwt.MissingRequiredClaimError):
         pyjwt.decode(bare, PUBLIC_PEM, algorithms=["RS256"], options={"require": ["exp", "iat"]})
     with pytest.raises(MissingClaimError):
