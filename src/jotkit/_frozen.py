@@ -57,6 +57,11 @@ class Frozen:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         fields = self._fields
+        if not kwargs and len(args) == len(fields):
+            # Every field by position: the common case, and on hot paths (results).
+            for name, value in zip(fields, args):  # noqa: B905 - lengths checked above
+                object.__setattr__(self, name, value)
+            return
         if len(args) > len(fields):
             raise TypeError(f"{type(self).__name__} takes {len(fields)} fields")
         values = dict(zip(fields, args, strict=False))

@@ -63,6 +63,13 @@ class Wrapped(Frozen):
 
     __slots__ = ("cek", "encrypted_key", "header")
 
+    def __init__(self, cek: bytes, encrypted_key: bytes, header: Mapping[str, Any]) -> None:
+        # Written out: one is made per encryption, and the generic __init__ costs 3x this.
+        setattr_ = object.__setattr__
+        setattr_(self, "cek", cek)
+        setattr_(self, "encrypted_key", encrypted_key)
+        setattr_(self, "header", header)
+
 
 class WrapFunction(Protocol):
     """Encrypt side: ``(key, enc, cek, header, *, ephemeral, iv) -> Wrapped``.
