@@ -47,6 +47,10 @@ class Target:
     speedup_over: str | None = None  # key of a row whose jotkit median must be
     min_speedup: float = 0.0  # at least this many times this row's
     max_extra_ms: float | None = None  # import row: jotkit - floor, milliseconds
+    # Batches this many times longer: for operations whose own time varies call to call
+    # (ML-DSA signing repeats its rejection loop a random number of times), so that the
+    # mean of one batch, and the median of the rounds, settle.
+    batch_scale: float = 1.0
 
 
 @dataclass

@@ -131,7 +131,7 @@ def _run_rows(
             measure_imports(row, libs, imports, clock)
         else:
             row = build_row(spec, libs)
-            measure_row(row, rounds, batch_s, budget)
+            measure_row(row, rounds, batch_s * spec.target.batch_scale, budget)
         rows.append(row)
     print(file=sys.stderr)
     return rows
