@@ -33,6 +33,10 @@ from jotkit.errors import (
 
 with warnings.catch_warnings():
     # authlib.jose is deprecated in favour of joserfc, but it is what people migrate from.
+    # authlib.deprecate installs an "always" filter for its warning when first imported,
+    # ahead of any filter set before it: import it first so the "ignore" below wins.
+    import authlib.deprecate  # noqa: F401
+
     warnings.simplefilter("ignore")
     from authlib.jose import JsonWebKey
     from authlib.jose import errors as authlib_errors
