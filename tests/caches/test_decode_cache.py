@@ -203,8 +203,9 @@ class TestSeparation:
         """An entry is used only for the very key object, limits and policy it was built
         for, even when another entry sits under its cache key."""
         key = hs256()
-        found = _prepared.cache_key(key, ["HS256"], DEFAULT_LIMITS, None, {})
-        assert found is not None
+        _prepared.clear()
+        _prepared.verifier_for(key, ["HS256"], DEFAULT_LIMITS, None, {})
+        (found,) = _prepared._VERIFIERS._entries  # the one key that call was kept under
         for planted_for in (
             (Key.from_secret(b"s" * 32), DEFAULT_LIMITS, None),
             (key, Limits(), None),

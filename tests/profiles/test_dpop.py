@@ -363,6 +363,25 @@ class TestChecks:
             _verifier().verify(proof, htm="GET", htu=HTU, access_token="token-B")
         assert caught.value.claim == "ath"
 
+    def test_ath_cache_keeps_each_token_apart(self, key: Key) -> None:
+        """The verifier keeps recent tokens' hashes: a hash kept for one token never
+        passes a proof made for another, and a long token is hashed, not kept."""
+        verifier = _verifier()
+        long_token = "x" * (dpop.ATH_CACHE_MAX_TOKEN + 1)
+        for token in ("token-A", long_token):
+            for _ in range(2):  # the second time from the cache, when it is kept
+                proof = dpop.create_proof(key, htm="GET", htu=HTU, access_token=token, iat=NOW)
+                verifier.verify(proof, htm="GET", htu=HTU, access_token=token)
+            with pytest.raises(DPoPProofError) as caught:
+                verifier.verify(proof, htm="GET", htu=HTU, access_token=token + "B")
+            assert caught.value.claim == "ath"
+        assert list(verifier._aths._entries) == ["token-A", "token-AB"]
+        with pytest.raises(TypeError):
+            verifier.verify(
+                dpop.create_proof(key, htm="GET", htu=HTU, access_token="t", iat=NOW),
+                htm="GET", htu=HTU, access_token=b"t",  # type: ignore[arg-type]
+            )  # fmt: skip
+
     def test_ath_missing_with_an_access_token(self, key: Key) -> None:
         """Step 10: with an access token, ath is required."""
         proof = dpop.create_proof(key, htm="GET", htu=HTU, iat=NOW)

@@ -12,7 +12,7 @@ more than the claim checks of a token, and a server that calls
 policy every time. The verifiers are kept in a small LRU keyed by the key object's
 identity (the entry holds the object, so its id cannot be reused while the entry lives,
 and a hit is confirmed with ``is``) and by the policy arguments' values, in
-:func:`cache_key`, the one place that key is written. Only immutable arguments of exact
+:func:`verifier_for`, the one place that key is written. Only immutable arguments of exact
 built-in types make a key, so that nothing a caller changes later, and no look-alike
 value (``True`` for ``1``, a ``str`` subclass), can reach a verifier built for something
 else; anything else (callables, predicates, mappings of values, ``Key`` subclasses)
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
     from ._policy import PolicyArgs
 
-__all__ = ["CACHE_SIZE", "cache_key", "clear", "decode", "decode_complete", "verifier_for"]
+__all__ = ["CACHE_SIZE", "clear", "decode", "decode_complete", "verifier_for"]
 
 #: How many (key, policy) verifiers one-shot decoding keeps.
 CACHE_SIZE = 64
@@ -108,68 +108,6 @@ _FORMS: dict[str, Callable[[object], Any]] = {
 }
 
 
-def cache_key(
-    key: object,
-    algorithms: object,
-    limits: object,
-    policy: object,
-    options: PolicyArgs,
-) -> tuple[Any, ...] | None:
-    """The cache key of these ``decode`` arguments (``now`` left out), or None when they
-    cannot make one."""
-    if type(limits) is not Limits or (
-        type(key) not in _KEY_TYPES and getattr(type(key), "pinned_source", False) is not True
-    ):
-        return None
-    try:
-        # The common shape inline: a list of one name is keyed by that name; any other
-        # allow-list by a tuple of exact strings (a bare string is a caller's mistake,
-        # which must reach the Verifier's TypeError, never a verifier kept for a list).
-        if type(algorithms) is list and len(algorithms) == 1 and type(algorithms[0]) is str:
-            algs: Any = algorithms[0]
-        elif algorithms is None:
-            algs = None
-        elif type(algorithms) is str:
-            return None
-        else:
-            algs = _names(algorithms)
-        if policy is not None:
-            # A ClaimsPolicy is frozen: its identity pins its meaning, as for the key.
-            if options or type(policy) is not ClaimsPolicy:
-                return None
-            return (id(key), id(limits), algs, id(policy))
-        for value in options.values():
-            kind = type(value)
-            # An exact str or int (never a bool, never a look-alike subclass) or None is
-            # its own hashable form: the usual call takes only this loop.
-            if kind is not str and kind is not int and value is not None:
-                return _general_key(key, algs, limits, options)
-        return (id(key), id(limits), algs, tuple(options.items()))
-    except _Uncacheable:
-        return None
-
-
-def _general_key(
-    key: object, algs: Any, limits: object, options: PolicyArgs
-) -> tuple[Any, ...] | None:
-    """:func:`cache_key` for keywords that need their hashable form (lists, checks...).
-
-    Raises:
-        _Uncacheable: a keyword that cannot take part in a key.
-    """
-    found = []
-    for name, value in options.items():
-        kind = type(value)
-        if kind is str or kind is int or value is None:
-            found.append((name, value))
-            continue
-        form = _FORMS.get(name)
-        if form is None:
-            raise _Uncacheable
-        found.append((name, form(value)))
-    return (id(key), id(limits), algs, tuple(found))
-
-
 def verifier_for(
     key: KeyLike,
     algorithms: Collection[str] | None,
@@ -181,7 +119,8 @@ def verifier_for(
     the time to check at (None: the verifier's own clock).
 
     ``options`` is the caller's own keyword dict, and ``now`` is taken out of it: a kept
-    verifier is built without ``now``, which is applied per call, never bound.
+    verifier is built without ``now``, which is applied per call, never bound. The cache
+    key is built here and only here (one function call less on every ``decode``).
 
     Raises:
         TypeError, ValueError: an invalid argument.
@@ -198,16 +137,68 @@ def verifier_for(
                 pass  # left in: the uncached Verifier raises the error, in its usual order
             else:
                 del options["now"]
-    found = None if "now" in options else cache_key(key, algorithms, limits, policy, options)
-    if found is None:
-        verifier = Verifier(key, algorithms=algorithms, limits=limits, policy=policy, **options)
-        return verifier, at
-    entry = _VERIFIERS.get(found)
-    if entry is not None and entry[0] is key and entry[1] is limits and entry[2] is policy:
-        return entry[3], at
+    found: tuple[Any, ...] | None = None
+    if (
+        "now" not in options
+        and type(limits) is Limits
+        and (type(key) in _KEY_TYPES or getattr(type(key), "pinned_source", False) is True)
+    ):
+        try:
+            # The common shape inline: a list of one name is keyed by that name; any other
+            # allow-list by a tuple of exact strings (a bare string is a caller's mistake,
+            # which must reach the Verifier's TypeError, never a verifier kept for a list).
+            if type(algorithms) is list and len(algorithms) == 1 and type(algorithms[0]) is str:
+                algs: Any = algorithms[0]
+            elif algorithms is None:
+                algs = None
+            elif type(algorithms) is str:
+                raise _Uncacheable
+            else:
+                algs = _names(algorithms)
+            if policy is not None:
+                # A ClaimsPolicy is frozen: its identity pins its meaning, as for the key.
+                if options or type(policy) is not ClaimsPolicy:
+                    raise _Uncacheable
+                found = (id(key), id(limits), algs, id(policy))
+            else:
+                found = (id(key), id(limits), algs, _option_items(options))
+        except _Uncacheable:
+            found = None
+    if found is not None:
+        entry = _VERIFIERS.get(found)
+        if entry is not None and entry[0] is key and entry[1] is limits and entry[2] is policy:
+            return entry[3], at
     verifier = Verifier(key, algorithms=algorithms, limits=limits, policy=policy, **options)
-    _VERIFIERS.put(found, (key, limits, policy, verifier))
+    if found is not None:
+        _VERIFIERS.put(found, (key, limits, policy, verifier))
     return verifier, at
+
+
+def _option_items(options: PolicyArgs) -> tuple[tuple[str, Any], ...]:
+    """The policy keywords as hashable (name, form) pairs.
+
+    Raises:
+        _Uncacheable: a keyword that cannot take part in a key.
+    """
+    for value in options.values():
+        kind = type(value)
+        # An exact str or int (never a bool, never a look-alike subclass) or None is
+        # its own hashable form: the usual call takes only this loop.
+        if kind is not str and kind is not int and value is not None:
+            break
+    else:
+        return tuple(options.items())
+    found = []
+    for name, value in options.items():
+        kind = type(value)
+        if kind is str or kind is int or value is None:
+            found.append((name, value))
+            continue
+        form = _FORMS.get(name)
+        if form is None:
+            raise _Uncacheable
+        found.append((name, form(value)))
+    return tuple(found)
 
 
 def clear() -> None:

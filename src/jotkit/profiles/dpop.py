@@ -60,6 +60,10 @@ __all__ = [
 TYP = "dpop+jwt"
 #: Normalised server URIs kept per verifier (the server's own, not the client's).
 SERVER_HTU_CACHE_SIZE = 64
+#: Access-token hashes kept per verifier: a client presents one token with many proofs.
+ATH_CACHE_SIZE = 256
+#: Tokens longer than this are hashed each time, never kept (the cache stays small).
+ATH_CACHE_MAX_TOKEN = 4096
 _REQUIRED = ("jti", "htm", "htu", "iat")
 
 
@@ -221,7 +225,9 @@ class DPoPVerifier:
         TypeError, ValueError: invalid arguments (a symmetric algorithm, say).
     """
 
-    __slots__ = ("_algorithms", "_htus", "_keys", "_nonces", "_replay", "_verifier", "_window")
+    __slots__ = (
+        "_algorithms", "_aths", "_htus", "_keys", "_nonces", "_replay", "_verifier", "_window",
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -241,6 +247,7 @@ class DPoPVerifier:
             raise TypeError("nonces must be a DPoPNonces")
         self._keys = HeaderKey()
         self._htus: LRU[str, str] = LRU(SERVER_HTU_CACHE_SIZE)
+        self._aths: LRU[str, bytes] = LRU(ATH_CACHE_SIZE)
         self._verifier = Verifier(
             self._keys, algorithms=allowed, typ=TYP, required=_REQUIRED, max_age=max_age,
             leeway=leeway, now=now, limits=limits,
@@ -355,7 +362,7 @@ class DPoPVerifier:
             if ath is None:
                 raise DPoPProofError("a proof sent with an access token needs ath", claim="ath")
             if not isinstance(ath, str) or not hmac.compare_digest(
-                ath.encode("utf-8", "surrogateescape"), access_token_hash(access_token).encode()
+                ath.encode("utf-8", "surrogateescape"), self._ath(access_token)
             ):
                 raise DPoPProofError("the proof's ath is not the access token's hash", claim="ath")
         self._check_nonce(claims.get("nonce"), nonce)
@@ -381,6 +388,19 @@ class DPoPVerifier:
             if type(htu) is str:
                 self._htus.put(htu, normal)
         return normal
+
+    def _ath(self, access_token: str) -> bytes:
+        """The ``ath`` the access token gives, kept for the tokens seen recently.
+
+        Raises:
+            TypeError: ``access_token`` is not a str.
+        """
+        expected = self._aths.get(access_token) if type(access_token) is str else None
+        if expected is None:
+            expected = access_token_hash(access_token).encode("ascii")
+            if len(access_token) <= ATH_CACHE_MAX_TOKEN:
+                self._aths.put(access_token, expected)
+        return expected
 
     def _check_nonce(self, given: object, expected: str | None) -> None:
         if expected is not None:
