@@ -509,8 +509,8 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "key: option value dropped",
         "src/jotkit/jwt/_prepared.py",
-        "        return (id(key), id(limits), algs, tuple(options.items()))\n",
-        "        return (id(key), id(limits), algs, tuple(options))\n",
+        "        return tuple(options.items())\n",
+        "        return tuple(options)\n",
     ),
     Mutant(
         "key: general value dropped",
@@ -527,26 +527,26 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "key: bool taken for int",
         "src/jotkit/jwt/_prepared.py",
-        "            if kind is not str and kind is not int and value is not None:\n",
-        "            if kind is not str and not isinstance(value, int) and value is not None:\n",
+        "        if kind is not str and kind is not int and value is not None:\n            break\n",
+        "        if kind is not str and not isinstance(value, int) and value is not None:\n            break\n",
     ),
     Mutant(
         "key: policy object dropped",
         "src/jotkit/jwt/_prepared.py",
-        "            return (id(key), id(limits), algs, id(policy))\n",
-        "            return (id(key), id(limits), algs, 0)\n",
+        "                found = (id(key), id(limits), algs, id(policy))\n",
+        "                found = (id(key), id(limits), algs, 0)\n",
     ),
     Mutant(
         "key: algs dropped",
         "src/jotkit/jwt/_prepared.py",
-        "        return (id(key), id(limits), algs, tuple(options.items()))\n",
-        "        return (id(key), id(limits), None, tuple(options.items()))\n",
+        "                found = (id(key), id(limits), algs, _option_items(options))\n",
+        "                found = (id(key), id(limits), None, _option_items(options))\n",
     ),
     Mutant(
         "key: limits dropped",
         "src/jotkit/jwt/_prepared.py",
-        "        return (id(key), id(limits), algs, tuple(options.items()))\n",
-        "        return (id(key), 0, algs, tuple(options.items()))\n",
+        "                found = (id(key), id(limits), algs, _option_items(options))\n",
+        "                found = (id(key), 0, algs, _option_items(options))\n",
     ),
     Mutant(
         "cached: identity not confirmed",
