@@ -190,3 +190,50 @@ class TestStarlette:
         assert response.status_code == 401
         assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
         assert response.json()["error"] == "invalid_token"
+
+
+class TestFaceOptions:
+    """Every face takes the Authenticator's keywords (AuthOptions), or an Authenticator."""
+
+    def faces(self) -> list[Any]:
+        from jotkit.integrations.fastapi import BearerAuth
+        from jotkit.integrations.flask import require_token
+        from jotkit.integrations.starlette import TokenBackend
+
+        return [BearerAuth, TokenBackend, require_token]
+
+    def test_keywords_reach_the_authenticator(self, keys: KeySet) -> None:
+        """realm, scopes, dpop and public_url given to a face are the ones it checks with."""
+        from jotkit.integrations import Authenticator, Challenge
+
+        dpop = dpop_verifier()
+        for face in self.faces()[:2]:
+            made = face(
+                verifier(keys), realm="mail", scopes=["a"], dpop=dpop, public_url=PUBLIC_URL
+            )
+            auth = made.authenticator
+            assert isinstance(auth, Authenticator)
+            with pytest.raises(Challenge) as caught:
+                auth.authenticate("GET", "/", lambda name: [])
+            algs = " ".join(dpop.algorithms)
+            assert caught.value.headers["WWW-Authenticate"] == (
+                f'Bearer realm="mail", DPoP realm="mail", algs="{algs}"'
+            )
+            assert auth._scopes == {"a"}
+
+    def test_mistakes_are_caught_at_start_up(self, keys: KeySet) -> None:
+        """An unknown keyword, options beside a shared Authenticator (they would be
+        ignored), or a bare string of scopes raise when the face is made."""
+        from jotkit.integrations import Authenticator
+
+        shared = Authenticator(verifier(keys))
+        for face in self.faces():
+            with pytest.raises(TypeError, match="unknown Authenticator keyword 'relm'"):
+                face(verifier(keys), relm="x")
+            with pytest.raises(TypeError, match="realm would be ignored"):
+                face(shared, realm="x")
+            with pytest.raises(TypeError, match="scopes"):
+                face(verifier(keys), scopes="admin")
+            assert face(shared) is not None
+        with pytest.raises(TypeError, match="require_dpop"):
+            Authenticator(verifier(keys), require_dpop="yes")  # type: ignore[arg-type]

@@ -15,6 +15,6 @@ store that cannot answer gives 503, never an accept.
 
 from __future__ import annotations
 
-from ._core import Authenticator, Challenge, Principal, TokenVerifier
+from ._core import Authenticator, AuthOptions, Challenge, Principal, TokenVerifier
 
-__all__ = ["Authenticator", "Challenge", "Principal", "TokenVerifier"]
+__all__ = ["AuthOptions", "Authenticator", "Challenge", "Principal", "TokenVerifier"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Mapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict
 from urllib.parse import quote
 
 from .._frozen import Frozen
@@ -29,7 +29,13 @@ from ..errors import (
 from ..profiles.access_token import AccessToken, granted_scopes
 from ..profiles.dpop import DPoPProof, DPoPVerifier, check_bearer
 
-__all__ = ["Authenticator", "Challenge", "Principal", "TokenVerifier", "asgi_path", "wsgi_path"]
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+__all__ = [
+    "AuthOptions", "Authenticator", "Challenge", "Principal", "TokenVerifier",
+    "asgi_path", "authenticator_for", "wsgi_path",
+]  # fmt: skip
 
 #: RFC 6750 section 2.1: the token68-like syntax of a bearer token.
 _TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
@@ -121,39 +127,60 @@ class Principal(Frozen):
 HeaderValues = Callable[[str], list[str]]
 
 
+class AuthOptions(TypedDict, total=False):
+    """The keywords of :class:`Authenticator` besides the verifier (``**AuthOptions``).
+
+    The one list of their names and types: every face (``BearerAuth``, ``TokenBackend``,
+    ``@require_token``) takes the same keywords and hands them on. What each means, and
+    its default, is in :class:`Authenticator`.
+    """
+
+    scopes: Collection[str]
+    dpop: DPoPVerifier | None
+    require_dpop: bool
+    realm: str
+    public_url: str | None
+
+
 class Authenticator:
     """Check a request's access token (and DPoP proof); one per protected API.
 
     Args:
         verifier: validates the access token (``Verifier`` or ``AccessTokenVerifier``).
-        scopes: scopes every request must have (more per route through ``authenticate``).
-        dpop: a :class:`~jotkit.profiles.dpop.DPoPVerifier` to accept the ``DPoP``
-            scheme; None accepts bearer tokens only.
-        require_dpop: refuse the ``Bearer`` scheme altogether (needs ``dpop``).
-        realm: the ``realm`` of the challenges.
-        public_url: the API's public origin (``https://api.example.com``), which ``htu``
-            is checked against: required with ``dpop``, never taken from ``Host``.
+        **options: the keywords of :class:`AuthOptions`:
+
+            - ``scopes``: scopes every request must have (more per route through
+              ``authenticate``); none by default.
+            - ``dpop``: a :class:`~jotkit.profiles.dpop.DPoPVerifier` to accept the
+              ``DPoP`` scheme; None (the default) accepts bearer tokens only.
+            - ``require_dpop``: refuse the ``Bearer`` scheme altogether (needs ``dpop``);
+              False by default.
+            - ``realm``: the ``realm`` of the challenges, ``"api"`` by default.
+            - ``public_url``: the API's public origin (``https://api.example.com``),
+              which ``htu`` is checked against: required with ``dpop``, never taken from
+              ``Host``.
 
     Raises:
-        TypeError, ValueError: invalid arguments.
+        TypeError, ValueError: invalid arguments (an unknown keyword too).
     """
 
     __slots__ = ("_dpop", "_origin", "_realm", "_require_dpop", "_scopes", "_verifier")
 
-    def __init__(
-        self,
-        verifier: TokenVerifier,
-        *,
-        scopes: Collection[str] = (),
-        dpop: DPoPVerifier | None = None,
-        require_dpop: bool = False,
-        realm: str = "api",
-        public_url: str | None = None,
-    ) -> None:
+    def __init__(self, verifier: TokenVerifier, **options: Unpack[AuthOptions]) -> None:
+        unknown = options.keys() - AuthOptions.__optional_keys__
+        if unknown:
+            raise TypeError(f"unknown Authenticator keyword {sorted(unknown)[0]!r}")
+        scopes = options.get("scopes", ())
+        dpop = options.get("dpop")
+        require_dpop = options.get("require_dpop", False)
+        realm = options.get("realm", "api")
+        public_url = options.get("public_url")
         if not callable(getattr(verifier, "decode", None)):
             raise TypeError("verifier must be a jotkit Verifier or AccessTokenVerifier")
         if dpop is not None and not isinstance(dpop, DPoPVerifier):
             raise TypeError("dpop must be a jotkit.profiles.dpop.DPoPVerifier")
+        if not isinstance(require_dpop, bool):
+            raise TypeError("require_dpop must be a bool")
         if require_dpop and dpop is None:
             raise ValueError("require_dpop needs dpop=DPoPVerifier(...)")
         if not isinstance(realm, str) or not _QUOTABLE.fullmatch(realm):
@@ -343,6 +370,28 @@ class Authenticator:
             if scope:
                 parts.append(f'scope="{" ".join(scope)}"')
         return f"{scheme} {', '.join(parts)}"
+
+
+def authenticator_for(
+    verifier: TokenVerifier | Authenticator, options: AuthOptions
+) -> Authenticator:
+    """What a face checks requests with: ``verifier`` itself when it is an
+    :class:`Authenticator` (shared by several routes or apps), else one built from it and
+    ``options``.
+
+    Raises:
+        TypeError: an ``Authenticator`` with options too (they would be ignored), or an
+            invalid argument.
+        ValueError: an invalid argument.
+    """
+    if isinstance(verifier, Authenticator):
+        if options:
+            raise TypeError(
+                "pass the options to the Authenticator itself: "
+                f"{', '.join(sorted(options))} would be ignored here"
+            )
+        return verifier
+    return Authenticator(verifier, **options)
 
 
 def _scope_set(scopes: Collection[str]) -> frozenset[str]:

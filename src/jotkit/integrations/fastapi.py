@@ -17,8 +17,7 @@ dependency as an HTTP bearer security scheme.
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._extras import missing_extra
 
@@ -30,8 +29,12 @@ try:
 except ImportError as _missing:  # pragma: no cover - exercised in a fresh interpreter
     raise missing_extra("jotkit.integrations.fastapi", "fastapi", _missing) from _missing
 
-from ..profiles.dpop import DPoPVerifier
-from ._core import Authenticator, Challenge, TokenVerifier, asgi_path
+from ._core import Authenticator, Challenge, TokenVerifier, asgi_path, authenticator_for
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ._core import AuthOptions
 
 __all__ = ["BearerAuth"]
 
@@ -43,14 +46,12 @@ class BearerAuth(SecurityBase):
     (scheme, scopes, DPoP proof) is also kept on ``request.state.jotkit``.
 
     Args:
-        verifier: validates the token (``Verifier`` or ``AccessTokenVerifier``).
-        scopes: scopes every request must have; ``Security(..., scopes=)`` adds more.
-        dpop: a ``DPoPVerifier`` to accept DPoP-bound tokens (RFC 9449).
-        require_dpop: refuse the ``Bearer`` scheme.
-        realm: the challenges' ``realm``.
-        public_url: the API's public origin, which DPoP's ``htu`` is checked against
-            (required with ``dpop``; never taken from ``Host``).
+        verifier: validates the token (``Verifier`` or ``AccessTokenVerifier``), or an
+            :class:`~jotkit.integrations.Authenticator` shared with other routes.
         scheme_name: the security scheme's name in the OpenAPI schema.
+        **options: as :class:`~jotkit.integrations.Authenticator` (``scopes`` every
+            request must have, ``Security(..., scopes=)`` adding more; ``dpop``,
+            ``require_dpop``, ``realm``, ``public_url``).
 
     Raises:
         TypeError, ValueError: invalid arguments.
@@ -62,19 +63,12 @@ class BearerAuth(SecurityBase):
 
     def __init__(
         self,
-        verifier: TokenVerifier,
+        verifier: TokenVerifier | Authenticator,
         *,
-        scopes: Collection[str] = (),
-        dpop: DPoPVerifier | None = None,
-        require_dpop: bool = False,
-        realm: str = "api",
-        public_url: str | None = None,
         scheme_name: str | None = None,
+        **options: Unpack[AuthOptions],
     ) -> None:
-        self.authenticator = Authenticator(
-            verifier, scopes=scopes, dpop=dpop, require_dpop=require_dpop, realm=realm,
-            public_url=public_url,
-        )  # fmt: skip
+        self.authenticator = authenticator_for(verifier, options)
         self.model = HTTPBearerModel(bearerFormat="JWT")
         self.scheme_name = scheme_name or type(self).__name__
 

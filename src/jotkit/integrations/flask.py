@@ -16,8 +16,8 @@ proof) on ``flask.g.token``; refusals are answered with the RFC 6750 / RFC 9449 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Collection
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._extras import missing_extra
 
@@ -26,8 +26,19 @@ try:
 except ImportError as _missing:  # pragma: no cover - exercised in a fresh interpreter
     raise missing_extra("jotkit.integrations.flask", "flask", _missing) from _missing
 
-from ..profiles.dpop import DPoPVerifier
-from ._core import Authenticator, Challenge, TokenVerifier, wsgi_path
+from ._core import (
+    Authenticator,
+    Challenge,
+    TokenVerifier,
+    _scope_set,
+    authenticator_for,
+    wsgi_path,
+)
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ._core import AuthOptions
 
 __all__ = ["require_token"]
 
@@ -36,33 +47,22 @@ _View = TypeVar("_View", bound=Callable[..., Any])
 
 def require_token(
     verifier: TokenVerifier | Authenticator,
-    *,
-    scopes: Collection[str] = (),
-    dpop: DPoPVerifier | None = None,
-    require_dpop: bool = False,
-    realm: str = "api",
-    public_url: str | None = None,
+    **options: Unpack[AuthOptions],
 ) -> Callable[[_View], _View]:
     """Decorate a view so that it runs only for a request with a valid access token.
 
     Args:
         verifier: validates the token (``Verifier`` or ``AccessTokenVerifier``), or an
             ``Authenticator`` shared by several views (``scopes`` then add to its own).
-        scopes: scopes this view needs.
-        dpop, require_dpop, realm, public_url: as :class:`Authenticator` (ignored when
-            ``verifier`` is one).
+        **options: as :class:`Authenticator`: ``scopes`` this view needs (on top of a
+            shared ``Authenticator``'s own), and ``dpop``, ``require_dpop``, ``realm``,
+            ``public_url`` (not with an ``Authenticator``, which has its own).
 
     Raises:
         TypeError, ValueError: invalid arguments.
     """
-    if isinstance(verifier, Authenticator):
-        authenticator, route_scopes = verifier, tuple(scopes)
-    else:
-        authenticator = Authenticator(
-            verifier, scopes=scopes, dpop=dpop, require_dpop=require_dpop, realm=realm,
-            public_url=public_url,
-        )  # fmt: skip
-        route_scopes = ()
+    route_scopes = _scope_set(options.pop("scopes", ()))
+    authenticator = authenticator_for(verifier, options)
 
     def decorate(view: _View) -> _View:
         @functools.wraps(view)

@@ -14,8 +14,7 @@ and ``WWW-Authenticate`` header. ``request.auth.scopes`` are the token's scopes,
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._extras import missing_extra
 
@@ -34,8 +33,19 @@ try:
 except ImportError as _missing:  # pragma: no cover - exercised in a fresh interpreter
     raise missing_extra("jotkit.integrations.starlette", "fastapi", _missing) from _missing
 
-from ..profiles.dpop import DPoPVerifier
-from ._core import Authenticator, Challenge, Principal, TokenVerifier, asgi_path
+from ._core import (
+    Authenticator,
+    Challenge,
+    Principal,
+    TokenVerifier,
+    asgi_path,
+    authenticator_for,
+)
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from ._core import AuthOptions
 
 __all__ = ["TokenBackend", "TokenUser", "on_error", "token_middleware"]
 
@@ -75,7 +85,10 @@ class ChallengeError(AuthenticationError):
 class TokenBackend(AuthenticationBackend):
     """Validate the ``Authorization`` header (bearer or DPoP) of each request.
 
-    Args: as :class:`jotkit.integrations.Authenticator`.
+    Args:
+        verifier: validates the token (``Verifier`` or ``AccessTokenVerifier``), or an
+            :class:`~jotkit.integrations.Authenticator` shared with other apps.
+        **options: as :class:`~jotkit.integrations.Authenticator`.
 
     Raises:
         TypeError, ValueError: invalid arguments.
@@ -84,19 +97,9 @@ class TokenBackend(AuthenticationBackend):
     authenticator: Authenticator
 
     def __init__(
-        self,
-        verifier: TokenVerifier,
-        *,
-        scopes: Collection[str] = (),
-        dpop: DPoPVerifier | None = None,
-        require_dpop: bool = False,
-        realm: str = "api",
-        public_url: str | None = None,
+        self, verifier: TokenVerifier | Authenticator, **options: Unpack[AuthOptions]
     ) -> None:
-        self.authenticator = Authenticator(
-            verifier, scopes=scopes, dpop=dpop, require_dpop=require_dpop, realm=realm,
-            public_url=public_url,
-        )  # fmt: skip
+        self.authenticator = authenticator_for(verifier, options)
 
     async def authenticate(self, conn: HTTPConnection) -> tuple[AuthCredentials, BaseUser] | None:
         if not conn.headers.getlist("authorization"):
