@@ -110,6 +110,24 @@ class TestSigned:
             _verify(request, key, replay=store)
         with pytest.raises(MissingClaimError):
             _verify(encode(_claims(), key, typ="oauth-authz-req+jwt"), key, replay=store)
+        empty = encode(_claims(jti=""), key, typ="oauth-authz-req+jwt")
+        with pytest.raises(InvalidClaimError) as caught:
+            _verify(empty, key, replay=store)
+        assert caught.value.claim == "jti"
+        assert len(store) == 1  # the refused request object took no room
+
+    def test_single_use_is_per_client(self, key: Key) -> None:
+        """One jti spent by a client leaves another client's request with that jti alone,
+        and spends it for the first client only."""
+        store = MemoryReplayStore()
+        mine = encode(_claims(jti="same"), key, typ="oauth-authz-req+jwt")
+        theirs = encode(
+            _claims(jti="same", iss="other", client_id="other"), key, typ="oauth-authz-req+jwt"
+        )
+        _verify(mine, key, replay=store)
+        assert _verify(theirs, key, replay=store, client_id="other")["client_id"] == "other"
+        with pytest.raises(ReplayError):
+            _verify(mine, key, replay=store)
 
     def test_params_may_not_set_framing_claims(self, key: Key) -> None:
         """A caller's mistake: params carrying iss or another client_id."""

@@ -12,6 +12,7 @@ from .. import _time
 from ..errors import InvalidClaimError
 from ..jwk import Key
 from ..jwt._checks import media_type, seconds
+from ..replay._base import store_key
 
 __all__ = [
     "check_lifetime",
@@ -20,6 +21,7 @@ __all__ = [
     "issued_now",
     "lifetime",
     "new_jti",
+    "single_use",
 ]
 
 # The alg a holder's or client's key signs with unless told otherwise.
@@ -64,6 +66,24 @@ def check_lifetime(
         raise InvalidClaimError(
             f"the token's exp is more than {max_lifetime:g} seconds away", claim="exp"
         )
+
+
+def single_use(
+    claims: Mapping[str, Any], now: float, leeway: float, what: str, namespace: str, *scope: str
+) -> tuple[str, float]:
+    """The replay-store key of a one-time token's ``jti`` and how long to keep it: until
+    the token can no longer be accepted (``exp`` + ``leeway``).
+
+    ``scope`` (the audience, the client) goes into the key, so that one client's ``jti``
+    never spends another's.
+
+    Raises:
+        InvalidClaimError: an empty ``jti`` (``.claim == "jti"``).
+    """
+    jti = claims["jti"]
+    if not jti:
+        raise InvalidClaimError(f"the {what}'s jti must not be empty", claim="jti")
+    return store_key(namespace, *scope, jti), claims["exp"] + leeway - now
 
 
 def check_optional_typ(header: Mapping[str, Any], typ: str) -> None:

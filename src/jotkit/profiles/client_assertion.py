@@ -24,8 +24,15 @@ from .._limits import DEFAULT_LIMITS, Limits
 from ..errors import InvalidClaimError
 from ..jwk import Key, KeyLike
 from ..jwt import DecodedJWT, Verifier, encode
-from ..replay import ReplayStore, consume, consume_async, store_key
-from ._common import check_lifetime, check_optional_typ, issued_now, lifetime, new_jti
+from ..replay import ReplayStore, consume, consume_async
+from ._common import (
+    check_lifetime,
+    check_optional_typ,
+    issued_now,
+    lifetime,
+    new_jti,
+    single_use,
+)
 
 if TYPE_CHECKING:
     from datetime import timedelta
@@ -123,11 +130,9 @@ def _check(
     policy = verifier.policy
     now = policy.current_time()
     check_lifetime(claims, now, max_lifetime, policy.leeway)
-    jti = claims["jti"]
-    if not jti:
-        raise InvalidClaimError("the assertion's jti must not be empty", claim="jti")
-    ttl = claims["exp"] + policy.leeway - now
-    return store_key("client_assertion", issuer, client_id, jti), ttl
+    return single_use(
+        claims, now, policy.leeway, "assertion", "client_assertion", issuer, client_id
+    )
 
 
 def verify(

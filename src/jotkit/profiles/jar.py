@@ -16,11 +16,11 @@ from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._limits import DEFAULT_LIMITS, Limits
-from ..errors import InvalidClaimError, MalformedJWTError
+from ..errors import MalformedJWTError
 from ..jwk import Key, KeyLike
 from ..jwt import Verifier, decode_nested, encode, encode_nested
-from ..replay import ReplayStore, consume, store_key
-from ._common import check_lifetime, issued_now, lifetime, new_jti
+from ..replay import ReplayStore, consume
+from ._common import check_lifetime, issued_now, lifetime, new_jti, single_use
 
 if TYPE_CHECKING:
     from datetime import timedelta
@@ -167,11 +167,11 @@ def verify(
     policy_now = verifier.policy.current_time()
     check_lifetime(claims, policy_now, bound, verifier.policy.leeway)
     if replay is not None:
-        jti = claims["jti"]
-        if not jti:
-            raise InvalidClaimError("the request object's jti must not be empty", claim="jti")
-        ttl = claims["exp"] + verifier.policy.leeway - policy_now
-        consume(replay, store_key("jar", audience, client_id, jti), ttl, claim="jti")
+        key, ttl = single_use(
+            claims, policy_now, verifier.policy.leeway, "request object", "jar", audience,
+            client_id,
+        )  # fmt: skip
+        consume(replay, key, ttl, claim="jti")
     return {name: value for name, value in claims.items() if name not in _FRAMING}
 
 
