@@ -83,7 +83,12 @@ def verdict(row: Row, rows: dict[str, Row]) -> tuple[bool | None, str]:
         if base is None:
             return None, f"needs {target.speedup_over}"
         if base / m < target.min_speedup:
-            problems.append(f"{base / m:.1f}x < {target.min_speedup:g}x faster")
+            if target.min_speedup < 1:  # a cost bound: at most N times the other row
+                problems.append(
+                    f"{m / base:.2f}x {target.speedup_over} > {1 / target.min_speedup:.3g}x"
+                )
+            else:
+                problems.append(f"{base / m:.1f}x < {target.min_speedup:g}x faster")
     ties: list[str] = []
     if target.beat_peers:
         peers = _peers(row)
@@ -105,8 +110,10 @@ def _target_text(row: Row) -> str:
         parts.append(f"≤{t.max_ratio}x")
     if t.max_extra_ms is not None:
         parts.append(f"≤ floor+{t.max_extra_ms:g} ms")
-    if t.speedup_over is not None:
-        parts.append(f"≥{t.min_speedup:.3g}x vs {t.speedup_over}")
+    if t.speedup_over is not None and t.min_speedup < 1:
+        parts.append(f"≤{1 / t.min_speedup:.3g}x {t.speedup_over}")
+    elif t.speedup_over is not None:
+        parts.append(f"≥{t.min_speedup:.3g}x faster than {t.speedup_over}")
     if t.beat_peers:
         parts.append("beat peers")
     return ", ".join(parts)
