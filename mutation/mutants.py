@@ -941,6 +941,60 @@ MUTANTS: tuple[Mutant, ...] = (
         '"checks": {"client_id": client_id}',
         '"checks": {}',
     ),
+    Mutant(
+        "single use: jti not scoped by client",
+        "src/jotkit/profiles/_common.py",
+        "store_key(namespace, *scope, jti)",
+        "store_key(namespace, jti)",
+    ),
+    Mutant(
+        "single use: empty jti accepted",
+        "src/jotkit/profiles/_common.py",
+        "    if not jti:\n        raise InvalidClaimError(f\"the {what}'s jti",
+        "    if False:\n        raise InvalidClaimError(f\"the {what}'s jti",
+    ),
+    Mutant(
+        "dpop: ath cache answers for another token",
+        "src/jotkit/profiles/dpop.py",
+        "expected = self._aths.get(access_token) if type(access_token) is str else None",
+        "expected = next(iter(self._aths._entries.values()), None)",
+    ),
+    Mutant(
+        "integrations: scope not required",
+        "src/jotkit/integrations/_core.py",
+        "if not needed <= granted:",
+        "if False:",
+    ),
+    Mutant(
+        "integrations: bound token accepted as Bearer",
+        "src/jotkit/integrations/_core.py",
+        "                check_bearer(claims)\n",
+        "                pass\n",
+    ),
+    Mutant(
+        "integrations: two DPoP headers accepted",
+        "src/jotkit/integrations/_core.py",
+        "if len(proofs) != 1:",
+        "if not proofs:",
+    ),
+    Mutant(
+        "integrations: require_dpop ignored",
+        "src/jotkit/integrations/_core.py",
+        'if scheme == "bearer" and not self._require_dpop:',
+        'if scheme == "bearer":',
+    ),
+    Mutant(
+        "integrations: two Authorization headers accepted",
+        "src/jotkit/integrations/_core.py",
+        "if len(values) > 1:",
+        "if False:",
+    ),
+    Mutant(
+        "integrations: options beside an Authenticator ignored",
+        "src/jotkit/integrations/_core.py",
+        "        if options:\n            raise TypeError(",
+        "        if False:\n            raise TypeError(",
+    ),
     # issue 9: limits on parsed unprotected headers, the token's Python type, the LRU.
     Mutant(
         "parsed header size unchecked",
