@@ -509,8 +509,8 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "key: option value dropped",
         "src/jotkit/jwt/_prepared.py",
-        "        return tuple(options.items())\n",
-        "        return tuple(options)\n",
+        "                    items = tuple(options.items())\n",
+        "                    items = tuple(options)\n",
     ),
     Mutant(
         "key: general value dropped",
@@ -527,8 +527,8 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "key: bool taken for int",
         "src/jotkit/jwt/_prepared.py",
-        "        if kind is not str and kind is not int and value is not None:\n            break\n",
-        "        if kind is not str and not isinstance(value, int) and value is not None:\n            break\n",
+        "                    if kind is not str and kind is not int and value is not None:\n",
+        "                    if kind is not str and not isinstance(value, int) and value is not None:\n",
     ),
     Mutant(
         "key: policy object dropped",
@@ -539,14 +539,14 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "key: algs dropped",
         "src/jotkit/jwt/_prepared.py",
-        "                found = (id(key), id(limits), algs, _option_items(options))\n",
-        "                found = (id(key), id(limits), None, _option_items(options))\n",
+        "                found = (id(key), id(limits), algs, items)\n",
+        "                found = (id(key), id(limits), None, items)\n",
     ),
     Mutant(
         "key: limits dropped",
         "src/jotkit/jwt/_prepared.py",
-        "                found = (id(key), id(limits), algs, _option_items(options))\n",
-        "                found = (id(key), 0, algs, _option_items(options))\n",
+        "                found = (id(key), id(limits), algs, items)\n",
+        "                found = (id(key), 0, algs, items)\n",
     ),
     Mutant(
         "cached: identity not confirmed",

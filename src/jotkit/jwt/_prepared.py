@@ -161,7 +161,16 @@ def verifier_for(
                     raise _Uncacheable
                 found = (id(key), id(limits), algs, id(policy))
             else:
-                found = (id(key), id(limits), algs, _option_items(options))
+                for value in options.values():
+                    kind = type(value)
+                    # An exact str or int (never a bool, never a look-alike subclass) or
+                    # None is its own hashable form: the usual call takes only this loop.
+                    if kind is not str and kind is not int and value is not None:
+                        items = _general_items(options)
+                        break
+                else:
+                    items = tuple(options.items())
+                found = (id(key), id(limits), algs, items)
         except _Uncacheable:
             found = None
     if found is not None:
@@ -174,20 +183,13 @@ def verifier_for(
     return verifier, at
 
 
-def _option_items(options: PolicyArgs) -> tuple[tuple[str, Any], ...]:
-    """The policy keywords as hashable (name, form) pairs.
+def _general_items(options: PolicyArgs) -> tuple[tuple[str, Any], ...]:
+    """The policy keywords as hashable (name, form) pairs, for keywords that need their
+    hashable form (lists, checks...).
 
     Raises:
         _Uncacheable: a keyword that cannot take part in a key.
     """
-    for value in options.values():
-        kind = type(value)
-        # An exact str or int (never a bool, never a look-alike subclass) or None is
-        # its own hashable form: the usual call takes only this loop.
-        if kind is not str and kind is not int and value is not None:
-            break
-    else:
-        return tuple(options.items())
     found = []
     for name, value in options.items():
         kind = type(value)
