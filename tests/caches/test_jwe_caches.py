@@ -143,27 +143,36 @@ class TestAllowListCache:
 
     def test_resolved_once(self) -> None:
         """The same list resolves to the same (kept) mapping."""
-        first = _header.allowed_algorithms(["A128KW", "dir"])
-        assert _header.allowed_algorithms(["A128KW", "dir"]) is first
-        assert list(first) == ["A128KW", "dir"]
+        first = _header.allow_lists(["A128KW", "dir"], ["A128GCM"])
+        assert _header.allow_lists(("A128KW", "dir"), ("A128GCM",)) is first
+        assert [list(first[0]), list(first[1])] == [["A128KW", "dir"], ["A128GCM"]]
+        # Another enc list is another entry: the pair is the key, not one list.
+        other = _header.allow_lists(["A128KW", "dir"], ["A256GCM"])
+        assert list(other[1]) == ["A256GCM"]
 
     def test_kinds_kept_apart(self) -> None:
         """The alg and enc lists are different tables, even for an unknown shared name."""
-        _header.allowed_algorithms(["A128KW"])
-        with pytest.raises(ValueError, match="unknown JWE algorithm"):
-            _header.allowed_encryptions(["A128KW"])
+        _header.allow_lists(["A128KW"], ["A128GCM"])
+        with pytest.raises(ValueError, match="unknown JWE algorithm 'A128KW' in encryptions"):
+            _header.allow_lists(["A128KW"], ["A128KW"])
+        with pytest.raises(ValueError, match="unknown JWE algorithm 'A128GCM' in algorithms"):
+            _header.allow_lists(["A128GCM"], ["A128GCM"])
+        with pytest.raises(TypeError):
+            _header.allow_lists(["A128KW"], "A128GCM")
+        with pytest.raises(ValueError, match="at least one"):
+            _header.allow_lists(["A128KW"], [])
 
     def test_unhashable_entry(self) -> None:
         """A list inside the list is reported as an unknown name, not a TypeError."""
         with pytest.raises(ValueError, match="unknown JWE algorithm"):
-            _header.allowed_algorithms([["A128KW"]])  # type: ignore[list-item]
+            _header.allow_lists([["A128KW"]], ["A128GCM"])  # type: ignore[list-item]
 
     def test_bounded(self) -> None:
         """Many distinct lists never hold more than CACHE_SIZE entries."""
         names = ["A128KW", "A192KW", "A256KW", "dir", "RSA-OAEP", "ECDH-ES"]
         for index in range(2 * _header.CACHE_SIZE):
             shuffled = names[index % 6 :] + names[: index % 6]
-            _header.allowed_algorithms(shuffled[: 1 + index % 5] * (1 + index // 30))
+            _header.allow_lists(shuffled[: 1 + index % 5] * (1 + index // 30), ["A128GCM"])
             assert len(_header._ALLOW_CACHE) <= _header.CACHE_SIZE
 
 
@@ -224,7 +233,8 @@ class TestThreads:
         def work(thread: int) -> None:
             for index in range(800):
                 asked = [names[(index + thread) % 7], names[index % 7]] * (1 + index % 50)
-                assert list(_header.allowed_algorithms(asked)) == list(dict.fromkeys(asked))
+                got = _header.allow_lists(asked, ["A128GCM"])[0]
+                assert list(got) == list(dict.fromkeys(asked))
 
         assert run_threads(work, 4) == []
         assert len(_header._ALLOW_CACHE) <= _header.CACHE_SIZE

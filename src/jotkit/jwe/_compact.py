@@ -25,8 +25,7 @@ from ._core import (
 )
 from ._fixed import FixedRandomness
 from ._header import (
-    allowed_algorithms,
-    allowed_encryptions,
+    allow_lists,
     check_crit,
     decode_protected,
     is_zipped,
@@ -180,8 +179,7 @@ class CompactDecrypter:
         encryptions: Collection[str],
         limits: Limits = DEFAULT_LIMITS,
     ) -> None:
-        self._algorithms = allowed_algorithms(algorithms)
-        self._encryptions = allowed_encryptions(encryptions)
+        self._algorithms, self._encryptions = allow_lists(algorithms, encryptions)
         self._key = key
         self._limits = limits
         self._checked: dict[tuple[str, str], Key] | None = {} if isinstance(key, Key) else None
@@ -226,6 +224,4 @@ def decrypt_compact(
         DecryptionError: decryption failed (one message, whatever the cause).
         ExceededLimitError: PBES2 ``p2c`` or the decompressed size is over the limit.
     """
-    return _decrypt(
-        token, key, allowed_algorithms(algorithms), allowed_encryptions(encryptions), limits
-    )
+    return _decrypt(token, key, *allow_lists(algorithms, encryptions), limits)

@@ -31,8 +31,7 @@ __all__ = [
     "CACHE_SIZE",
     "PER_MESSAGE",
     "UNDERSTOOD_CRITICAL",
-    "allowed_algorithms",
-    "allowed_encryptions",
+    "allow_lists",
     "check_crit",
     "decode_protected",
     "is_zipped",
@@ -72,23 +71,23 @@ _REGISTERED = frozenset(
 # Allow-lists and flat protected headers repeat from call to call: both are resolved once
 # and kept in small bounded LRUs (an attacker can only evict entries, never grow them).
 CACHE_SIZE = 256
-_ALLOW_CACHE: LRU[tuple[str, tuple[str, ...]], dict[str, Any]] = LRU(CACHE_SIZE)
+_ALLOW_CACHE: LRU[
+    tuple[tuple[str, ...], tuple[str, ...]],
+    tuple[dict[str, KeyManagement], dict[str, ContentEncryption]],
+] = LRU(CACHE_SIZE)
 _HEADER_CACHE: LRU[str, dict[str, Any]] = LRU(CACHE_SIZE)
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 #: Header parameters whose values differ in every message (never worth caching).
 PER_MESSAGE = frozenset({"epk", "iv", "tag", "p2s"})
 
 
-def _allow_list(names: Collection[str], table: Mapping[str, Any], what: str) -> dict[str, Any]:
+def _names(names: Collection[str], what: str) -> tuple[str, ...]:
     if isinstance(names, str | bytes):
         raise TypeError(f"{what} must be a list of names, not a string")
-    names = tuple(names)
-    try:
-        cached = _ALLOW_CACHE.get((what, names))
-    except TypeError:  # an unhashable entry: not a name, reported below
-        cached = None
-    if cached is not None:
-        return cached
+    return tuple(names)
+
+
+def _resolve(names: tuple[str, ...], table: Mapping[str, Any], what: str) -> dict[str, Any]:
     if not names:
         raise ValueError(f"{what} must name at least one algorithm")
     resolved: dict[str, Any] = {}
@@ -97,28 +96,32 @@ def _allow_list(names: Collection[str], table: Mapping[str, Any], what: str) -> 
         if descriptor is None:
             raise ValueError(f"unknown JWE algorithm {name!r} in {what}")
         resolved[name] = descriptor
-    _ALLOW_CACHE.put((what, names), resolved)
     return resolved
 
 
-def allowed_algorithms(algorithms: Collection[str]) -> dict[str, KeyManagement]:
-    """Resolve the caller's ``alg`` allow-list to table entries, once.
+def allow_lists(
+    algorithms: Collection[str], encryptions: Collection[str]
+) -> tuple[dict[str, KeyManagement], dict[str, ContentEncryption]]:
+    """Resolve the caller's ``alg`` and ``enc`` allow-lists to table entries, once: the
+    pair is kept under one key, so a call costs one look-up.
 
     Raises:
         TypeError: a bare string instead of a list.
         ValueError: empty, or an unknown name.
     """
-    return _allow_list(algorithms, KEY_MANAGEMENT, "algorithms")
-
-
-def allowed_encryptions(encryptions: Collection[str]) -> dict[str, ContentEncryption]:
-    """Resolve the caller's ``enc`` allow-list to table entries, once.
-
-    Raises:
-        TypeError: a bare string instead of a list.
-        ValueError: empty, or an unknown name.
-    """
-    return _allow_list(encryptions, CONTENT_ENCRYPTIONS, "encryptions")
+    algs, encs = _names(algorithms, "algorithms"), _names(encryptions, "encryptions")
+    try:
+        cached = _ALLOW_CACHE.get((algs, encs))
+    except TypeError:  # an unhashable entry: not a name, reported below
+        cached = None
+    if cached is not None:
+        return cached
+    resolved = (
+        _resolve(algs, KEY_MANAGEMENT, "algorithms"),
+        _resolve(encs, CONTENT_ENCRYPTIONS, "encryptions"),
+    )
+    _ALLOW_CACHE.put((algs, encs), resolved)
+    return resolved
 
 
 def decode_protected(segment: str, limits: Limits) -> dict[str, Any]:

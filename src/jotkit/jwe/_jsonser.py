@@ -27,8 +27,7 @@ from ._compact import resolve_names
 from ._core import new_cek, new_iv, open_content, place_params
 from ._fixed import FixedRandomness
 from ._header import (
-    allowed_algorithms,
-    allowed_encryptions,
+    allow_lists,
     check_crit,
     decode_protected,
     is_zipped,
@@ -283,8 +282,7 @@ def decrypt_json(
         DecryptionError: no recipient decrypted (one message, whatever the cause).
         ExceededLimitError: PBES2 ``p2c`` or the decompressed size is over the limit.
     """
-    allowed_algs = allowed_algorithms(algorithms)
-    allowed_encs = allowed_encryptions(encryptions)
+    allowed_algs, allowed_encs = allow_lists(algorithms, encryptions)
     parsed = _parse(jwe, limits)
     recipients = []
     for own, encrypted_key in parsed.recipients:
