@@ -58,9 +58,13 @@ class TokenVerifier(Protocol):
     """What validates the access token: a :class:`jotkit.jwt.Verifier` (the claims) or
     an :class:`~jotkit.profiles.access_token.AccessTokenVerifier` (an ``AccessToken``)."""
 
-    def decode(self, token: str) -> Any: ...
+    def decode(self, token: str) -> Any:
+        """Validate ``token``; return its claims (or an ``AccessToken``)."""
+        ...
 
-    async def decode_async(self, token: str) -> Any: ...
+    async def decode_async(self, token: str) -> Any:
+        """:meth:`decode`, awaiting the key source."""
+        ...
 
 
 class Challenge(Exception):

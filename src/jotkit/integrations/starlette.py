@@ -102,6 +102,12 @@ class TokenBackend(AuthenticationBackend):
         self.authenticator = authenticator_for(verifier, options)
 
     async def authenticate(self, conn: HTTPConnection) -> tuple[AuthCredentials, BaseUser] | None:
+        """The credentials and user of a request with a valid token; None without an
+        ``Authorization`` header (anonymous).
+
+        Raises:
+            ChallengeError: the token is refused (answered by :func:`on_error`).
+        """
         if not conn.headers.getlist("authorization"):
             return None
         method = conn.scope.get("method", "GET")
