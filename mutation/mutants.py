@@ -351,12 +351,6 @@ MUTANTS: tuple[Mutant, ...] = (
         '    return text.count("[") + text.count("{") > max_depth and _depth(text) > max_depth + 1\n',
     ),
     Mutant(
-        "json depth of a document",
-        "src/jotkit/_json.py",
-        '    if text.count("[") + text.count("{") > max_depth and _depth(text) > max_depth:\n',
-        '    if text.count("[") + text.count("{") > max_depth and _depth(text) > max_depth + 1:\n',
-    ),
-    Mutant(
         "nested cty not required",
         "src/jotkit/jwt/_nested.py",
         "        raise MalformedJWTError(\"not a nested JWT: the JWE's cty is not 'JWT'\")",

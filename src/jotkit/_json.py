@@ -138,8 +138,7 @@ def loads(
         text = data
         if text[:1] == "\ufeff":
             raise error("invalid JSON: byte-order mark")
-    # _too_deep written in: this runs for every header and payload parsed.
-    if text.count("[") + text.count("{") > max_depth and _depth(text) > max_depth:
+    if _too_deep(text, max_depth):
         raise ExceededLimitError(f"JSON nested deeper than {max_depth}")
     try:
         # The scanner alone parses a document with no surrounding whitespace, the usual

@@ -12,7 +12,7 @@ from .. import _time
 from ..errors import InvalidClaimError
 from ..jwk import Key
 from ..jwt._checks import media_type, seconds
-from ..replay._base import store_key
+from ..replay import store_key
 
 __all__ = [
     "check_lifetime",
