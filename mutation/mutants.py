@@ -1047,14 +1047,26 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "lru over its bound",
         "src/jotkit/_lru.py",
+        "            while len(entries) >= self._size:\n",
         "            while len(entries) > self._size:\n",
-        "            while len(entries) > self._size + 1:\n",
     ),
     Mutant(
         "lru get does not refresh",
         "src/jotkit/_lru.py",
-        "            if value is not None:\n                entries.move_to_end(key)\n",
-        "            pass\n",
+        "        entry[_USED] = True\n",
+        "",
+    ),
+    Mutant(
+        "lru used entry evicted anyway",
+        "src/jotkit/_lru.py",
+        "                    queue.append(oldest)\n",
+        "                    queue.appendleft(oldest)\n",
+    ),
+    Mutant(
+        "lru replacement grows the queue",
+        "src/jotkit/_lru.py",
+        "                entries[key] = [value, True]  # a replacement counts as a use\n                return\n",
+        "                del entries[key]\n",
     ),
     Mutant(
         "jwe header cache hands out its own dict",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 
 import pytest
 
@@ -26,7 +27,7 @@ class _BadEquality:
 
 
 class TestLRU:
-    """Bounded, least recently used out first."""
+    """Bounded; what was used since it last came round survives the next eviction."""
 
     def test_get_and_put(self) -> None:
         """A stored value comes back; an absent key gives None."""
@@ -63,17 +64,43 @@ class TestLRU:
         assert (lru.get("a"), lru.get("c")) == (1, 3)
 
     def test_eviction_order(self) -> None:
-        """Entries go in the order they were last used, by get or put alike."""
+        """Unused entries go oldest first; a get or a replacing put saves an entry once."""
         lru: LRU[str, int] = LRU(3)
         for name in "abc":
             lru.put(name, ord(name))
-        lru.get("a")  # order now b, c, a
-        lru.put("b", 0)  # replacing refreshes too: c, a, b
-        lru.put("d", 4)
+        lru.get("a")
+        lru.put("b", 0)  # replacing counts as a use
+        lru.put("d", 4)  # a and b used: they go round, c goes
         assert lru.get("c") is None
-        lru.put("e", 5)
+        lru.put("e", 5)  # the get of c missed; a, b, d: a (used by nothing since) goes
         assert lru.get("a") is None
         assert [lru.get(name) for name in "bde"] == [0, 4, 5]
+
+    def test_second_chance_is_one_round(self) -> None:
+        """A use saves an entry from one eviction, not from every later one."""
+        lru: LRU[str, int] = LRU(3)
+        for name in "abc":
+            lru.put(name, ord(name))
+        lru.get("a")
+        lru.put("d", 4)  # a used: it goes round, b goes
+        lru.put("e", 5)  # c goes
+        lru.put("f", 6)  # a, not used again, goes now
+        assert [lru.get(name) for name in "abcdef"] == [None, None, None, 4, 5, 6]
+
+    def test_get_takes_no_lock(self) -> None:
+        """A look-up completes while another thread holds the lock that stores take."""
+        lru: LRU[str, int] = LRU(2)
+        lru.put("a", 1)
+        found: list[int | None] = []
+        lru._lock.acquire()
+        try:
+            reader = threading.Thread(target=lambda: found.append(lru.get("a")), daemon=True)
+            reader.start()
+            reader.join(timeout=10)
+            assert found == [1]
+        finally:
+            lru._lock.release()
+        reader.join(timeout=10)
 
     def test_miss_does_not_refresh(self) -> None:
         """Looking up an absent key changes nothing."""
@@ -147,6 +174,7 @@ class TestLRUThreads:
         assert len(seen) == 8 * 3000
         assert max(seen) <= 4
         assert len(lru) <= 4
+        assert sorted(lru._queue) == sorted(lru._entries)  # the queue holds the map's keys
 
     def test_recency_under_threads(self) -> None:
         """An entry every thread keeps looking up survives a flood of others' stores."""
