@@ -1069,6 +1069,18 @@ MUTANTS: tuple[Mutant, ...] = (
         "                del entries[key]\n",
     ),
     Mutant(
+        "shaped copy shares nested objects",
+        "src/jotkit/_json.py",
+        "        copy[name] = dict(copy[name])\n",
+        "        pass\n",
+    ),
+    Mutant(
+        "shape overlooks arrays in objects",
+        "src/jotkit/_json.py",
+        "                if type(inner) in _CONTAINERS:\n",
+        "                if type(inner) is dict:\n",
+    ),
+    Mutant(
         "jwe header cache hands out its own dict",
         "src/jotkit/jwe/_header.py",
         "    if cached is not None:\n        return dict(cached)\n",

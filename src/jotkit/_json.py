@@ -23,9 +23,10 @@ __all__ = [
     "DEFAULT_MAX_SIZE",
     "check_parsed",
     "copy_json",
+    "copy_shaped",
     "dumps",
-    "is_flat",
     "loads",
+    "shape",
 ]
 
 #: Default cap on the size of one JSON document, in bytes.
@@ -187,6 +188,34 @@ def copy_json(value: Any) -> Any:
     return [v if type(v) not in _CONTAINERS else copy_json(v) for v in value]
 
 
-def is_flat(obj: dict[str, Any]) -> bool:
-    """Whether a parsed JSON object holds no object or array: ``dict(obj)`` is a deep copy."""
-    return not any(type(v) in _CONTAINERS for v in obj.values())
+def shape(obj: dict[str, Any]) -> tuple[str, ...] | None:
+    """How :func:`copy_shaped` copies ``obj``: the names of its members that are objects
+    holding no object or array, when only those nest; None when anything nests deeper
+    or an array appears (a full :func:`copy_json` then).
+
+    ``()`` means ``obj`` is flat: ``dict(obj)`` is a deep copy. A header with a ``jwk``
+    (DPoP, SD-JWT key binding) or claims with ``cnf`` are one level deep.
+    """
+    nested = []
+    for name, value in obj.items():
+        kind = type(value)
+        if kind is dict:
+            for inner in value.values():
+                if type(inner) in _CONTAINERS:
+                    return None
+            nested.append(name)
+        elif kind is list:
+            return None
+    return tuple(nested)
+
+
+def copy_shaped(obj: dict[str, Any], nested: tuple[str, ...] | None) -> dict[str, Any]:
+    """A deep copy of ``obj`` whose :func:`shape` is ``nested``; cheaper than
+    :func:`copy_json` for the common shapes."""
+    if nested is None:
+        result: dict[str, Any] = copy_json(obj)
+        return result
+    copy = dict(obj)
+    for name in nested:
+        copy[name] = dict(copy[name])
+    return copy

@@ -63,6 +63,16 @@ class TestHeaderCache:
         flat["typ"] = "evil"
         assert verifier.verify_parts(_sign({"typ": "JWT"}))[1] == {"alg": "HS256", "typ": "JWT"}
 
+    def test_one_level_copies_are_handed_out(self) -> None:
+        """A header one level deep (a DPoP ``jwk``) is copied member by member too."""
+        verifier = _verifier()
+        tok = _sign({"jwk": {"kty": "EC", "crv": "P-256"}, "typ": "dpop+jwt"})
+        expected = {"alg": "HS256", "jwk": {"kty": "EC", "crv": "P-256"}, "typ": "dpop+jwt"}
+        for _ in range(3):  # a miss, then hits
+            header = verifier.verify(tok).header
+            assert header == expected
+            cast("dict[str, Any]", header)["jwk"]["crv"] = "P-384"
+
     def test_key_callable_cannot_poison(self) -> None:
         """A key callable that edits the header it is given does not change later tokens."""
 

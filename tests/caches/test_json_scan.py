@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from jotkit import _json
@@ -48,7 +50,7 @@ class TestScan:
 
 
 class TestCopy:
-    """``copy_json`` and ``is_flat``, which the caches use to hand out copies."""
+    """``copy_json``, ``shape`` and ``copy_shaped``, which the caches use to hand out copies."""
 
     def test_deep_copy(self) -> None:
         """Nested objects and arrays are copied; scalars are shared (they are immutable)."""
@@ -58,8 +60,26 @@ class TestCopy:
         copied["a"][1]["b"].append(3)
         assert value == {"a": [1, {"b": [2]}], "c": "d"}
 
-    def test_is_flat(self) -> None:
-        """An object is flat when no member is an object or array."""
-        assert _json.is_flat({"a": 1, "b": "x", "c": None})
-        assert not _json.is_flat({"a": []})
-        assert not _json.is_flat({"a": {}})
+    @pytest.mark.parametrize(
+        ("value", "nested"),
+        [
+            ({"a": 1, "b": "x", "c": None}, ()),
+            ({}, ()),
+            ({"alg": "ES256", "jwk": {"kty": "EC", "x": "1"}, "z": {}}, ("jwk", "z")),
+            ({"a": []}, None),
+            ({"a": {"b": {}}}, None),
+            ({"a": {"b": [1]}}, None),
+        ],
+        ids=["flat", "empty", "one-deep", "array", "two-deep", "array-inside"],
+    )
+    def test_shape(self, value: dict[str, Any], nested: tuple[str, ...] | None) -> None:
+        """Flat, one level of flat objects, or deeper (None); each copy is a deep copy."""
+        assert _json.shape(value) == nested
+        copied = _json.copy_shaped(value, nested)
+        assert copied == value
+        for name, member in copied.items():
+            if isinstance(member, dict | list):
+                assert member is not value[name]  # every container is a new one
+                if isinstance(member, dict):
+                    member["new"] = 1
+        assert "new" not in str(value)

@@ -172,6 +172,15 @@ class TestCache:
         assert verifier.decode(token) == {"m": [[1], {"k": [2]}]}
         assert "cache=8" in repr(verifier)
 
+    def test_one_level_claims_copy(self) -> None:
+        """Claims holding flat objects (``cnf``) are copied member by member."""
+        verifier, _ = _cached()
+        token = raw_token({"sub": "a", "cnf": {"jkt": "abc"}})
+        for _ in range(3):  # a miss, then hits
+            claims = verifier.decode(token)
+            assert claims == {"sub": "a", "cnf": {"jkt": "abc"}}
+            claims["cnf"]["jkt"] = "mallory"
+
     def test_flat_claims_copy(self) -> None:
         """Flat claims are copied too."""
         verifier, _ = _cached()

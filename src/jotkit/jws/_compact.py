@@ -83,8 +83,8 @@ def sign_encoded(protected: bytes, body: bytes, signer: Key, descriptor: Signatu
 HEADER_CACHE_SIZE = 32
 HEADER_CACHE_MAX_SEGMENT = 512
 
-# A parsed header: (header, its alg's table entry, the b64 value, no nested values).
-_Parsed = tuple[dict[str, Any], SignatureAlgorithm, bool, bool]
+# A parsed header: (header, its alg's table entry, the b64 value, its _json.shape).
+_Parsed = tuple[dict[str, Any], SignatureAlgorithm, bool, tuple[str, ...] | None]
 
 #: A parsed token, before its key is known: (payload, header, alg's table entry, signing
 #: input, signature). A plain tuple: the hot path makes one per token.
@@ -250,10 +250,10 @@ class CompactVerifier:
             # Long segments are never kept: no need to hash one to look it up.
             cached = self._headers.get(head) if len(head) <= HEADER_CACHE_MAX_SEGMENT else None
             if cached is not None:
-                stored, descriptor, b64, flat = cached
+                stored, descriptor, b64, nested = cached
                 # A copy per token: a caller (or a key callable) that changes its header
                 # must not change what the next token's header says (cache poisoning).
-                header = dict(stored) if flat else _json.copy_json(stored)
+                header = _json.copy_shaped(stored, nested)
             else:
                 header, descriptor, b64 = self._parse_header(head)
             if detached_payload is not None:
@@ -294,9 +294,8 @@ class CompactVerifier:
         descriptor = resolve_alg(header, self._allowed)
         b64 = True if "b64" not in header and "crit" not in header else check_crit(header)
         if len(segment) <= HEADER_CACHE_MAX_SEGMENT:
-            flat = _json.is_flat(header)
-            stored = dict(header) if flat else _json.copy_json(header)
-            self._headers.put(segment, (stored, descriptor, b64, flat))
+            nested = _json.shape(header)
+            self._headers.put(segment, (_json.copy_shaped(header, nested), descriptor, b64, nested))
         return header, descriptor, b64
 
 

@@ -14,7 +14,7 @@ from collections.abc import Collection
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from .. import _json, jws
-from .._json import copy_json, is_flat
+from .._json import copy_json, copy_shaped, shape
 from .._limits import DEFAULT_LIMITS, Limits
 from .._lru import LRU
 from ..errors import MalformedJWSError, MalformedJWTError
@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 __all__ = ["Verifier", "signature_algorithms"]
 
 # A verified token kept by a Verifier's cache: (header, claims, key, the alg's table
-# entry, claims without container values: a shallow copy is a deep one).
-_Entry = tuple[dict[str, Any], dict[str, Any], Key, SignatureAlgorithm, bool]
+# entry, the claims' _json.shape: how to copy them per hit).
+_Entry = tuple[dict[str, Any], dict[str, Any], Key, SignatureAlgorithm, tuple[str, ...] | None]
 _Verified = tuple[dict[str, Any], dict[str, Any], Key]
 
 
@@ -253,17 +253,18 @@ class Verifier:
 
     def _serve(self, entry: _Entry) -> _Verified:
         """A cached token's result, after the checks that depend on time."""
-        header, claims, key, _, flat = entry
+        header, claims, key, _, nested = entry
         policy = self._policy
         policy.check_dynamic(claims, policy.current_time())
         # A copy per hit: a caller that mutates its result must not change what the
         # next caller sees (cache poisoning).
-        return header, dict(claims) if flat else copy_json(claims), key
+        return header, copy_shaped(claims, nested), key
 
     def _store(self, cache: LRU[str, _Entry], text: str, verified: _Verified) -> None:
         header, claims, key = verified
         descriptor = self._jws.allowed[header["alg"]]
-        cache.put(text, (copy_json(header), copy_json(claims), key, descriptor, is_flat(claims)))
+        nested = shape(claims)
+        cache.put(text, (copy_json(header), copy_shaped(claims, nested), key, descriptor, nested))
 
 
 def _substitution(token: object, limits: Limits) -> None:
