@@ -1069,6 +1069,30 @@ MUTANTS: tuple[Mutant, ...] = (
         "                del entries[key]\n",
     ),
     Mutant(
+        "ttl fast path skips the minimum",
+        "src/jotkit/replay/_base.py",
+        "    if type(ttl) is float and MIN_TTL <= ttl < math.inf:",
+        "    if type(ttl) is float and ttl < math.inf:",
+    ),
+    Mutant(
+        "required claims fast path",
+        "src/jotkit/jwt/_policy.py",
+        "        if claims.keys() >= required:",
+        "        if len(claims) >= len(required):",
+    ),
+    Mutant(
+        "typ fast path",
+        "src/jotkit/jwt/_policy.py",
+        "        if typ != self.typ and (",
+        "        if typ is None and (",
+    ),
+    Mutant(
+        "dpop kept key checked for one alg only",
+        "src/jotkit/profiles/_dpop_key.py",
+        "        if passed.get(use) is not descriptor:\n",
+        "        if not passed:\n",
+    ),
+    Mutant(
         "shaped copy shares nested objects",
         "src/jotkit/_json.py",
         "        copy[name] = dict(copy[name])\n",

@@ -582,6 +582,21 @@ class TestKeysAndStores:
         with pytest.raises(InvalidKeyError):
             _verifier().verify(_forge(key, header, claims), htm="GET", htu=HTU)
 
+    def test_kept_key_is_checked_again_for_another_alg(self) -> None:
+        """A jwk bound to RS256 that passed for RS256 is refused for PS256 after."""
+        material = Key.generate("PS256").to_jwk(private=True)
+        rsa = Key.from_jwk({k: v for k, v in material.items() if k != "alg"})  # signs both
+        verifier = _verifier(algorithms=["RS256", "PS256"])
+        header, claims = _good_parts(rsa)
+        header["jwk"] = {**rsa.public().to_jwk(), "alg": "RS256"}
+        for _ in range(2):  # parsed, then kept
+            claims["jti"] += "x"
+            verifier.verify(_forge(rsa, header, claims, alg="RS256"), htm="GET", htu=HTU)
+        for _ in range(2):
+            claims["jti"] += "x"
+            with pytest.raises(AlgorithmNotAllowedError, match="bound to RS256"):
+                verifier.verify(_forge(rsa, header, claims, alg="PS256"), htm="GET", htu=HTU)
+
     def test_rsa_private_members_refused(self) -> None:
         """An RSA jwk with its private exponent in the header."""
         rsa = Key.generate("PS256")

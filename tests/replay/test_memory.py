@@ -16,6 +16,7 @@ from jotkit.replay import (
     consume_async,
     store_key,
 )
+from jotkit.replay._base import MIN_TTL
 
 
 class Clock:
@@ -49,9 +50,13 @@ class TestMemoryReplayStore:
 
     def test_tiny_ttl_is_still_recorded(self) -> None:
         """A ttl of zero or less is raised to the minimum, never skipped."""
-        store = MemoryReplayStore(clock=Clock())
+        clock = Clock()
+        store = MemoryReplayStore(clock=clock)
         assert store.check_and_store("k", -5)
         assert not store.check_and_store("k", 0)
+        assert store.check_and_store("f", -0.5)  # a float too
+        clock.now += MIN_TTL / 2
+        assert not store.check_and_store("f", 0.0)
 
     def test_full_store_refuses_rather_than_evicting(self) -> None:
         """Full of unexpired values: new ones fail closed; the old ones stay refused."""

@@ -25,12 +25,18 @@ _PRIVATE_MEMBERS = frozenset({"d", "p", "q", "dp", "dq", "qi", "oth", "k"})
 #: Parsed proof keys kept (clients reuse one key for many proofs).
 KEY_CACHE_SIZE = 256
 
+# A parsed key: (key, its RFC 7638 thumbprint, the checks it passed: (op, id of the
+# algorithm's table entry) -> that entry). A key is immutable, so a check it passed
+# passes again; the entry is compared by identity (table entries are not hashable).
+_Parsed = tuple[Key, str, dict[tuple[Operation, int], AlgorithmDescriptor]]
+
 
 class HeaderKey:
     """A key source answering with the public key in the proof's ``jwk`` header.
 
-    Parsed keys are kept by their exact members (an LRU), with their thumbprint: a key
-    is derived only from those members, so a kept key is the key any parse would give.
+    Parsed keys are kept by their exact members (an LRU), with their thumbprint and the
+    checks they passed: a key is derived only from those members, so a kept key is the
+    key any parse would give.
     """
 
     __slots__ = ("_keys", "_label", "_missing", "_thumbprints")
@@ -42,8 +48,8 @@ class HeaderKey:
     ) -> None:
         self._label = label
         self._missing = missing
-        self._keys: LRU[tuple[tuple[str, Any], ...], tuple[Key, str]] = LRU(KEY_CACHE_SIZE)
-        self._thumbprints: LRU[int, tuple[Key, str]] = LRU(KEY_CACHE_SIZE)
+        self._keys: LRU[tuple[tuple[str, Any], ...], _Parsed] = LRU(KEY_CACHE_SIZE)
+        self._thumbprints: LRU[int, _Parsed] = LRU(KEY_CACHE_SIZE)
 
     def key_for(
         self, header: Mapping[str, Any], op: Operation, descriptor: AlgorithmDescriptor
@@ -54,8 +60,11 @@ class HeaderKey:
             InvalidKeyError: no ``jwk``, private or symmetric members, or an invalid key.
             AlgorithmNotAllowedError: the key is bound to another ``alg``.
         """
-        key = self.parse(header.get("jwk"))[0]
-        key.check(op, descriptor)
+        key, _, passed = self.parse(header.get("jwk"))
+        use = (op, id(descriptor))
+        if passed.get(use) is not descriptor:
+            key.check(op, descriptor)
+            passed[use] = descriptor
         return key
 
     async def key_for_async(
@@ -63,8 +72,9 @@ class HeaderKey:
     ) -> Key:
         return self.key_for(header, op, descriptor)
 
-    def parse(self, jwk: object) -> tuple[Key, str]:
-        """The key and its RFC 7638 thumbprint for a header's ``jwk`` member.
+    def parse(self, jwk: object) -> _Parsed:
+        """The key, its RFC 7638 thumbprint and the checks it passed, for a header's
+        ``jwk`` member.
 
         Raises:
             InvalidKeyError: as :meth:`key_for`.
@@ -89,7 +99,7 @@ class HeaderKey:
         key = Key.from_jwk(jwk)
         if key.is_private or key.kty == "oct":
             raise InvalidKeyError(f"{self._label} must be an asymmetric public key")
-        parsed = (key, key.thumbprint())
+        parsed: _Parsed = (key, key.thumbprint(), {})
         if items is not None:
             self._keys.put(items, parsed)
         self._thumbprints.put(id(key), parsed)

@@ -184,8 +184,13 @@ def check_binding(claims: Mapping[str, Any], proof: DPoPProof | str) -> None:
     jkt = proof.jkt if isinstance(proof, DPoPProof) else proof
     if not isinstance(jkt, str):
         raise TypeError("proof must be a DPoPProof or a jkt string")
+    _check_bound(claims, jkt)
+
+
+def _check_bound(claims: Mapping[str, Any], jkt: str) -> None:
+    """:func:`check_binding` for a ``jkt`` known to be a str."""
     cnf = claims.get("cnf")
-    bound = cnf.get("jkt") if isinstance(cnf, Mapping) else None
+    bound = cnf.get("jkt") if type(cnf) is dict or isinstance(cnf, Mapping) else None
     if not isinstance(bound, str):
         raise DPoPProofError("the access token is not bound to a DPoP key", claim="cnf")
     if not hmac.compare_digest(bound.encode(), jkt.encode()):
@@ -369,7 +374,7 @@ class DPoPVerifier:
         key = decoded.key
         checked = DPoPProof(self._keys.thumbprint(key), claims, decoded.header, key)
         if token_claims is not None:
-            check_binding(token_claims, checked)
+            _check_bound(token_claims, checked.jkt)
         jti = claims["jti"]
         if not isinstance(jti, str) or not jti:
             raise InvalidClaimError("the proof's jti must be a non-empty string", claim="jti")

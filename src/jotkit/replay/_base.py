@@ -49,12 +49,12 @@ def store_key(namespace: str, *parts: str) -> str:
     kind of token never collides with another. Stores hash what they are given
     (:func:`digest`), so a long part costs a hash, not memory.
     """
-    joined = [namespace]
-    # A plain loop: faster than a generator or a comprehension for the two or three
-    # parts of a key, and this runs once per one-time token.
+    # Concatenation in a plain loop: faster than a join of a list, a generator or a
+    # comprehension for the two or three parts of a key, and this runs once per token.
+    key = namespace
     for part in parts:
-        joined.append(f"{len(part)}.{part}")  # noqa: PERF401
-    return ":".join(joined)
+        key += f":{len(part)}.{part}"
+    return key
 
 
 def digest(key: str) -> str:
@@ -68,6 +68,8 @@ def window(ttl: float) -> float:
     Raises:
         ValueError: ``ttl`` is not a finite number.
     """
+    if type(ttl) is float and MIN_TTL <= ttl < math.inf:  # the usual case, once per token
+        return ttl
     if isinstance(ttl, bool) or not isinstance(ttl, int | float) or not math.isfinite(ttl):
         raise ValueError("ttl must be a finite number of seconds")
     return max(float(ttl), MIN_TTL)
