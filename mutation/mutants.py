@@ -1105,6 +1105,12 @@ MUTANTS: tuple[Mutant, ...] = (
         "                if type(inner) is dict:\n",
     ),
     Mutant(
+        "jws header cache hands out its own flat dict",
+        "src/jotkit/jws/_compact.py",
+        "header = dict(stored) if nested == () else",
+        "header = stored if nested == () else",
+    ),
+    Mutant(
         "jwe header cache hands out its own dict",
         "src/jotkit/jwe/_header.py",
         "    if cached is not None:\n        return dict(cached)\n",

@@ -253,7 +253,8 @@ class CompactVerifier:
                 stored, descriptor, b64, nested = cached
                 # A copy per token: a caller (or a key callable) that changes its header
                 # must not change what the next token's header says (cache poisoning).
-                header = _json.copy_shaped(stored, nested)
+                # (inline for a flat header, the usual case: a call costs more than dict())
+                header = dict(stored) if nested == () else _json.copy_shaped(stored, nested)
             else:
                 header, descriptor, b64 = self._parse_header(head)
             if detached_payload is not None:
